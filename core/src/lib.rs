@@ -1,0 +1,39 @@
+//! The no-IO core of mcp-orchestration.
+//!
+//! Every rule of the product lives here once: the client registry, the server catalog, drafts,
+//! validation, diffs, canonical JSON, signed content-addressed artifacts, tokens, rendering and
+//! merging client config files, and the `/v1` HTTP API as a pure function over a [`Store`].
+//!
+//! # In scope
+//! Pure functions from inputs to outputs. Time and randomness arrive through [`env::Clock`] and
+//! [`env::Entropy`]; persistence through the synchronous [`Store`] trait; client config files
+//! through [`env::ClientFiles`]. The crate compiles for `wasm32-unknown-unknown`.
+//!
+//! # Out of scope
+//! Sockets, files, threads, the system clock and process environment: hosts own those and
+//! translate (`host-native`, `host-worker`, the wasm package).
+#![forbid(unsafe_code)]
+#![warn(missing_docs, unreachable_pub)]
+
+pub mod api;
+pub mod artifact;
+pub mod canonical;
+pub mod catalog;
+pub mod client;
+pub mod config_file;
+pub mod diff;
+pub mod draft;
+pub mod env;
+pub mod error;
+pub mod id;
+pub mod payload;
+pub mod render;
+pub mod signing;
+pub mod store;
+pub mod token;
+pub mod validate;
+
+pub use env::{Clock, Entropy, Timestamp};
+pub use error::{Error, ErrorKind, Result};
+pub use payload::Payload;
+pub use store::{Batch, MemoryStore, Store};
