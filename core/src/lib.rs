@@ -31,6 +31,7 @@ pub mod render;
 pub mod signing;
 pub mod store;
 pub mod token;
+pub mod usage;
 pub mod validate;
 
 pub use env::{Clock, Entropy, Timestamp};

@@ -7,7 +7,7 @@ use bytes::Bytes;
 
 use crate::env::{ClientFiles, Clock, Entropy, Keyring};
 use crate::store::Store;
-use crate::token::Usage;
+use crate::usage::Usage;
 
 /// An HTTP request as the core sees it: the whole body already read.
 pub type Request = http::Request<Bytes>;
