@@ -27,6 +27,7 @@ pub mod env;
 pub mod error;
 pub mod id;
 pub mod payload;
+pub mod records;
 pub mod render;
 pub mod signing;
 pub mod store;

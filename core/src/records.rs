@@ -1,0 +1,228 @@
+//! What the core keeps in the [`Store`]: the key layout and the typed records behind profiles,
+//! drafts, publications, deployments and signing keys. Every key the API writes is built here.
+//!
+//! | key | value |
+//! |---|---|
+//! | `profile/{client}/{profile}` | [`ProfileRecord`] (profiles beyond a client's defaults, path overrides) |
+//! | `draft/{client}/{profile}` | [`Payload`] |
+//! | `artifact/{artifact_id}` | [`Artifact`] as first sealed; immutable |
+//! | `publication/{client}/{profile}/{seq:016x}` | [`Publication`], one per publish (history) |
+//! | `latest/{client}/{profile}` | the newest [`Publication`] |
+//! | `deployment/{client}/{profile}` | [`Deployment`], the last deploy |
+//! | `keys/signing` | [`StoredSigningKey`], when the host has no [`crate::env::Keyring`] |
+//! | `keys/public/{key_id}` | [`PublicKeyRecord`], every key that ever signed |
+//!
+//! Tokens keep their own keys under `token/` (see [`crate::token`]).
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::artifact::Artifact;
+use crate::env::Timestamp;
+use crate::error::Result;
+use crate::payload::Payload;
+use crate::store::{Batch, Store, get_json, list_json};
+
+/// A profile a user created by using a new profile id, or one whose path was overridden.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileRecord {
+    /// The profile id.
+    pub profile_id: String,
+    /// A config path that replaces the client's default (WSL, remote, Store installs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config_path: Option<String>,
+    /// When it was first used.
+    pub created_at: Timestamp,
+}
+
+/// One publish of an artifact to a client profile.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Publication {
+    /// Position in the profile's history, from 0.
+    pub seq: u64,
+    /// The artifact published.
+    pub artifact_id: String,
+    /// When it was published.
+    pub created_at: Timestamp,
+    /// Changelog, server count and who published.
+    pub metadata: Map<String, Value>,
+}
+
+/// The last deploy of a profile.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deployment {
+    /// The artifact deployed.
+    pub artifact_id: String,
+    /// When.
+    pub deployed_at: Timestamp,
+    /// The client file written, or `None` on a host that writes no files.
+    pub config_path: Option<String>,
+    /// The backup of the previous file, if one was made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_path: Option<String>,
+    /// Who deployed (`api-key` or `token:<id>`).
+    pub deployed_by: String,
+}
+
+/// The private signing key, for hosts that keep it in the store.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StoredSigningKey {
+    /// PKCS#8 PEM.
+    pub private_key_pem: String,
+}
+
+/// A public key that signed (or signs) artifacts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicKeyRecord {
+    /// Its id, as in `signing_key_id`.
+    pub key_id: String,
+    /// SPKI PEM.
+    pub public_key: String,
+    /// When it was created or first used.
+    pub created_at: Timestamp,
+}
+
+fn profile_key(client: &str, profile: &str) -> String {
+    format!("profile/{client}/{profile}")
+}
+
+fn draft_key(client: &str, profile: &str) -> String {
+    format!("draft/{client}/{profile}")
+}
+
+fn latest_key(client: &str, profile: &str) -> String {
+    format!("latest/{client}/{profile}")
+}
+
+fn publications_prefix(client: &str, profile: &str) -> String {
+    format!("publication/{client}/{profile}/")
+}
+
+fn deployment_key(client: &str, profile: &str) -> String {
+    format!("deployment/{client}/{profile}")
+}
+
+fn artifact_key(artifact_id: &str) -> String {
+    format!("artifact/{artifact_id}")
+}
+
+const SIGNING_KEY: &str = "keys/signing";
+const PUBLIC_KEYS: &str = "keys/public/";
+
+/// The stored record of a profile, if it has one.
+pub fn profile<S: Store + ?Sized>(store: &S, client: &str, profile: &str) -> Result<Option<ProfileRecord>> {
+    get_json(store, &profile_key(client, profile))
+}
+
+/// Every stored profile of `client`, by id.
+pub fn profiles<S: Store + ?Sized>(store: &S, client: &str) -> Result<Vec<ProfileRecord>> {
+    Ok(list_json(store, &format!("profile/{client}/"))?.into_iter().map(|(_, p)| p).collect())
+}
+
+/// Adds `record` to `batch`.
+pub fn put_profile(batch: &mut Batch, client: &str, record: &ProfileRecord) -> Result<()> {
+    batch.put_json(profile_key(client, &record.profile_id), record)?;
+    Ok(())
+}
+
+/// Records `profile` as used, unless it is one of `defaults` or already recorded.
+pub fn touch_profile<S: Store + ?Sized>(
+    store: &S,
+    batch: &mut Batch,
+    client: &str,
+    defaults: &[String],
+    profile_id: &str,
+    now: Timestamp,
+) -> Result<()> {
+    if defaults.iter().any(|d| d == profile_id) || profile(store, client, profile_id)?.is_some() {
+        return Ok(());
+    }
+    put_profile(batch, client, &ProfileRecord { profile_id: profile_id.to_owned(), config_path: None, created_at: now })
+}
+
+/// The draft of a profile; a profile with none has an empty one.
+pub fn draft<S: Store + ?Sized>(store: &S, client: &str, profile: &str) -> Result<Payload> {
+    Ok(get_json(store, &draft_key(client, profile))?.unwrap_or_default())
+}
+
+/// Adds saving `draft` to `batch`.
+pub fn put_draft(batch: &mut Batch, client: &str, profile: &str, draft: &Payload) -> Result<()> {
+    batch.put_json(draft_key(client, profile), draft)?;
+    Ok(())
+}
+
+/// Adds clearing the draft to `batch`.
+pub fn delete_draft(batch: &mut Batch, client: &str, profile: &str) {
+    batch.delete(draft_key(client, profile));
+}
+
+/// An artifact by id.
+pub fn artifact<S: Store + ?Sized>(store: &S, artifact_id: &str) -> Result<Option<Artifact>> {
+    get_json(store, &artifact_key(artifact_id))
+}
+
+/// Adds storing `artifact` to `batch` (call only when it is not stored yet: artifacts are
+/// immutable).
+pub fn put_artifact(batch: &mut Batch, artifact: &Artifact) -> Result<()> {
+    batch.put_json(artifact_key(&artifact.artifact_id), artifact)?;
+    Ok(())
+}
+
+/// The newest publication of a profile.
+pub fn latest<S: Store + ?Sized>(store: &S, client: &str, profile: &str) -> Result<Option<Publication>> {
+    get_json(store, &latest_key(client, profile))
+}
+
+/// Every publication of a profile, newest first.
+pub fn history<S: Store + ?Sized>(store: &S, client: &str, profile: &str) -> Result<Vec<Publication>> {
+    let mut list: Vec<Publication> =
+        list_json(store, &publications_prefix(client, profile))?.into_iter().map(|(_, p)| p).collect();
+    list.reverse();
+    Ok(list)
+}
+
+/// Adds `publication` to the profile's history and makes it the latest.
+pub fn put_publication(batch: &mut Batch, client: &str, profile: &str, publication: &Publication) -> Result<()> {
+    let key = format!("{}{:016x}", publications_prefix(client, profile), publication.seq);
+    batch.put_json(key, publication)?;
+    batch.put_json(latest_key(client, profile), publication)?;
+    Ok(())
+}
+
+/// The last deployment of a profile.
+pub fn deployment<S: Store + ?Sized>(store: &S, client: &str, profile: &str) -> Result<Option<Deployment>> {
+    get_json(store, &deployment_key(client, profile))
+}
+
+/// Adds recording `deployment` to `batch`.
+pub fn put_deployment(batch: &mut Batch, client: &str, profile: &str, deployment: &Deployment) -> Result<()> {
+    batch.put_json(deployment_key(client, profile), deployment)?;
+    Ok(())
+}
+
+/// The signing key kept in the store, if any.
+pub fn signing_key<S: Store + ?Sized>(store: &S) -> Result<Option<StoredSigningKey>> {
+    get_json(store, SIGNING_KEY)
+}
+
+/// Adds storing the signing key to `batch`.
+pub fn put_signing_key(batch: &mut Batch, key: &StoredSigningKey) -> Result<()> {
+    batch.put_json(SIGNING_KEY, key)?;
+    Ok(())
+}
+
+/// A public key that signed artifacts, by id.
+pub fn public_key<S: Store + ?Sized>(store: &S, key_id: &str) -> Result<Option<PublicKeyRecord>> {
+    get_json(store, &format!("{PUBLIC_KEYS}{key_id}"))
+}
+
+/// Every public key that signed artifacts.
+pub fn public_keys<S: Store + ?Sized>(store: &S) -> Result<Vec<PublicKeyRecord>> {
+    Ok(list_json(store, PUBLIC_KEYS)?.into_iter().map(|(_, k)| k).collect())
+}
+
+/// Adds archiving a public key to `batch`.
+pub fn put_public_key(batch: &mut Batch, record: &PublicKeyRecord) -> Result<()> {
+    batch.put_json(format!("{PUBLIC_KEYS}{}", record.key_id), record)?;
+    Ok(())
+}
