@@ -1,0 +1,294 @@
+//! What only a harness-started native server shows: the first-start token, graceful shutdown
+//! and persistence across a restart, and real deploys into a Claude Desktop config file.
+//! Elsewhere these tests print a note and pass.
+
+use std::path::{Path, PathBuf};
+
+use mcp_orchestration_blackbox::*;
+use serde_json::{Value, json};
+
+/// Where Claude Desktop keeps its config on Linux, under the server's `HOME`.
+fn claude_config(home: &Path) -> PathBuf {
+    home.join(".config")
+        .join("Claude")
+        .join("claude_desktop_config.json")
+}
+
+fn tokens(client: &Client) -> Vec<Value> {
+    client.get("/v1/tokens").expect(200)["tokens"]
+        .as_array()
+        .expect("tokens array")
+        .clone()
+}
+
+#[cfg(unix)]
+#[test]
+fn restart_loses_nothing() {
+    if !native_only("restart_loses_nothing") {
+        return;
+    }
+    let mut server = Server::start(ServerOptions::default());
+    let generated = server.generated_tokens();
+    assert_eq!(
+        generated.len(),
+        1,
+        "a first start with no tokens prints one `Generated token:`; log:\n{}",
+        server.log()
+    );
+    let first_token = generated[0].clone();
+    assert_eq!(first_token.len(), 43, "generated token {first_token:?}");
+    let base = server.base_url();
+    Client::new(&base)
+        .with_bearer(&first_token)
+        .get("/v1/clients")
+        .expect(200);
+
+    let client = server.client();
+    ensure_keys(&client);
+    let key = client.get("/v1/keys/public").expect(200);
+    let profile = unique_id("restart");
+    add_entry(
+        &client,
+        CLIENT,
+        &profile,
+        &simple_server_id(&client, 0),
+        None,
+    );
+    let artifact_id = publish(&client, CLIENT, &profile);
+    add_entry(
+        &client,
+        CLIENT,
+        &profile,
+        &simple_server_id(&client, 1),
+        Some("later"),
+    );
+    let deployed = client
+        .post(&config_path(CLIENT, &profile, "/deploy"), &json!({}))
+        .expect(200);
+    let draft = client
+        .get(&config_path(CLIENT, &profile, "/draft"))
+        .expect(200);
+    let history = client
+        .get(&config_path(CLIENT, &profile, "/history"))
+        .expect(200);
+    let created = client
+        .post("/v1/tokens", &json!({ "name": "survivor" }))
+        .expect(201);
+    let token = created["token"].as_str().expect("token").to_owned();
+    let bearer = Client::new(&base).with_bearer(&token);
+    for _ in 0..5 {
+        bearer.get("/v1/servers").expect(200);
+    }
+    let tokens_before = tokens(&client);
+
+    let status = server.stop();
+    assert_eq!(
+        status.code(),
+        Some(0),
+        "SIGTERM must end the server with exit code 0; log:\n{}",
+        server.log()
+    );
+    assert!(
+        server.log().contains("Server shut down gracefully"),
+        "log must say `Server shut down gracefully`:\n{}",
+        server.log()
+    );
+
+    server.restart();
+    assert_eq!(
+        server.generated_tokens().len(),
+        1,
+        "a restart with tokens must not generate another; log:\n{}",
+        server.log()
+    );
+    let client = server.client();
+    let base = server.base_url();
+    assert_eq!(
+        client
+            .get(&config_path(CLIENT, &profile, "/draft"))
+            .expect(200),
+        draft,
+        "draft survives"
+    );
+    assert_eq!(
+        client
+            .get(&config_path(CLIENT, &profile, "/history"))
+            .expect(200),
+        history,
+        "history survives"
+    );
+    let latest = client.get(&config_path(CLIENT, &profile, "")).expect(200);
+    assert_eq!(latest["artifact_id"], json!(artifact_id));
+    verify_artifact(&latest, key["public_key"].as_str().expect("public_key"));
+    let after_deploy = client
+        .get(&config_path(CLIENT, &profile, "/deployed"))
+        .expect(200);
+    assert_eq!(after_deploy["artifact_id"], deployed["artifact_id"]);
+    assert_eq!(after_deploy["deployed_at"], deployed["deployed_at"]);
+    assert_eq!(
+        client.get("/v1/keys/public").expect(200),
+        key,
+        "signing keys survive"
+    );
+    client
+        .post("/v1/keys/initialize", &json!({}))
+        .expect_error(409);
+
+    assert_eq!(
+        tokens(&client),
+        tokens_before,
+        "tokens and their usage survive"
+    );
+    let survivor = tokens(&client)
+        .into_iter()
+        .find(|t| t["token_id"] == created["token_id"])
+        .expect("token listed");
+    assert_eq!(survivor["usage_count"], json!(5), "{survivor}");
+    Client::new(&base)
+        .with_bearer(&token)
+        .get("/v1/clients")
+        .expect(200);
+    Client::new(&base)
+        .with_bearer(&first_token)
+        .get("/v1/clients")
+        .expect(200);
+}
+
+/// A profile with two published entries on `server`; returns (profile, artifact).
+fn published(client: &Client, tag: &str) -> (String, Value) {
+    ensure_keys(client);
+    let profile = unique_id(tag);
+    add_entry(
+        client,
+        CLIENT,
+        &profile,
+        &simple_server_id(client, 0),
+        Some("alpha"),
+    );
+    add_entry(
+        client,
+        CLIENT,
+        &profile,
+        &simple_server_id(client, 1),
+        Some("beta"),
+    );
+    let id = publish(client, CLIENT, &profile);
+    let artifact = client.get(&format!("/v1/artifacts/{id}")).expect(200);
+    (profile, artifact)
+}
+
+#[test]
+fn deploy_merges_into_an_existing_claude_desktop_file() {
+    if !native_only("deploy_merges_into_an_existing_claude_desktop_file") {
+        return;
+    }
+    let server = Server::start(ServerOptions::default());
+    let client = server.client();
+    let path = claude_config(&server.home());
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("create config dir");
+    let original = serde_json::to_string_pretty(&json!({
+        "globalShortcut": "Ctrl+Alt+Space",
+        "mcpServers": { "hand-made": { "command": "node", "args": ["/opt/hand-made.js"] } },
+        "preferences": { "theme": "dark", "nested": [1, 2, 3] },
+    }))
+    .expect("serialize");
+    std::fs::write(&path, &original).expect("write config");
+
+    let (profile, artifact) = published(&client, "merge");
+    let body = client
+        .post(&config_path(CLIENT, &profile, "/deploy"), &json!({}))
+        .expect(200);
+    assert_eq!(
+        body["config_path"],
+        json!(path.to_string_lossy()),
+        "deploy must name the file it wrote: {body}"
+    );
+    assert_eq!(body["artifact_id"], artifact["artifact_id"]);
+
+    let written: Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("read config"))
+            .expect("deployed file is JSON");
+    assert_eq!(
+        written["globalShortcut"],
+        json!("Ctrl+Alt+Space"),
+        "unmanaged keys survive: {written}"
+    );
+    assert_eq!(
+        written["preferences"],
+        json!({ "theme": "dark", "nested": [1, 2, 3] }),
+        "unmanaged keys survive: {written}"
+    );
+    assert_eq!(
+        written["mcpServers"], artifact["payload"]["mcpServers"],
+        "the servers block is the artifact's"
+    );
+
+    let dir = path.parent().expect("parent");
+    let backups: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("read config dir")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p != &path && std::fs::read_to_string(p).is_ok_and(|text| text == original))
+        .collect();
+    assert_eq!(
+        backups.len(),
+        1,
+        "one backup of the previous file must sit beside it; dir has {:?}",
+        std::fs::read_dir(dir).map(|d| d.flatten().map(|e| e.file_name()).collect::<Vec<_>>())
+    );
+}
+
+#[test]
+fn deploy_creates_a_missing_claude_desktop_file() {
+    if !native_only("deploy_creates_a_missing_claude_desktop_file") {
+        return;
+    }
+    let server = Server::start(ServerOptions::default());
+    let client = server.client();
+    let path = claude_config(&server.home());
+    let (profile, artifact) = published(&client, "create");
+    client
+        .post(&config_path(CLIENT, &profile, "/deploy"), &json!({}))
+        .expect(200);
+    let written: Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("deploy created the file"))
+            .expect("JSON");
+    assert_eq!(written["mcpServers"], artifact["payload"]["mcpServers"]);
+}
+
+#[test]
+fn deploy_into_an_unparseable_file_is_409_and_leaves_it_untouched() {
+    if !native_only("deploy_into_an_unparseable_file_is_409_and_leaves_it_untouched") {
+        return;
+    }
+    let server = Server::start(ServerOptions::default());
+    let client = server.client();
+    let path = claude_config(&server.home());
+    let dir = path.parent().expect("parent").to_path_buf();
+    std::fs::create_dir_all(&dir).expect("create config dir");
+    let original: &[u8] = b"{ \"globalShortcut\": \"Ctrl+Space\", \"mcpServers\": { \"broken\": \n";
+    std::fs::write(&path, original).expect("write config");
+
+    let (profile, _) = published(&client, "broken");
+    client
+        .post(&config_path(CLIENT, &profile, "/deploy"), &json!({}))
+        .expect_error(409);
+    assert_eq!(
+        std::fs::read(&path).expect("file still there"),
+        original,
+        "the file must be left byte for byte"
+    );
+    let entries: Vec<_> = std::fs::read_dir(&dir)
+        .expect("read dir")
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(
+        entries.len(),
+        1,
+        "nothing else written beside it: {entries:?}"
+    );
+    client
+        .get(&config_path(CLIENT, &profile, "/deployed"))
+        .expect_error(404);
+}
