@@ -63,7 +63,7 @@ pub struct TokenRecord {
 
 impl TokenRecord {
     /// The view the API lists: `token_id, name, created_at, last_used, usage_count, expires_at`.
-    pub fn to_public_json(&self) -> Value {
+    pub fn public_view(&self) -> Value {
         json!({
             "token_id": self.token_id,
             "name": self.name,
@@ -89,19 +89,6 @@ pub struct Issued {
     pub token: String,
     /// Its record as stored.
     pub record: TokenRecord,
-}
-
-impl Issued {
-    /// The body of the 201 answer: `token, token_id, name, created_at, expires_at`.
-    pub fn to_json(&self) -> Value {
-        json!({
-            "token": self.token,
-            "token_id": self.record.token_id,
-            "name": self.record.name,
-            "created_at": self.record.created_at,
-            "expires_at": self.record.expires_at,
-        })
-    }
 }
 
 /// The stored form: the record plus the hash of the token.
@@ -243,12 +230,11 @@ pub fn list<S: Store + ?Sized>(store: &S, usage: &Usage) -> Result<Vec<TokenReco
 /// Revokes `token_id` at once: it stops authenticating and leaves the listing. 404
 /// `TOKEN_NOT_FOUND` if there is no such token or it is already revoked.
 pub fn revoke<S: Store + ?Sized>(store: &mut S, token_id: &str) -> Result<TokenRecord> {
-    let stored = get_json::<Stored, _>(store, &id_key(token_id))?
+    let mut stored = get_json::<Stored, _>(store, &id_key(token_id))?
         .filter(|s| !s.record.revoked)
         .ok_or_else(|| {
             Error::not_found("TOKEN_NOT_FOUND", format!("Token '{token_id}' not found"))
         })?;
-    let mut stored = stored;
     stored.record.revoked = true;
     let mut batch = Batch::new();
     batch.delete(hash_key(&stored.token_hash));
@@ -354,10 +340,9 @@ mod tests {
                 "{key} holds the token"
             );
         }
-        let body = issued.to_json();
-        assert_eq!(body["token"], issued.token.as_str());
-        assert_eq!(body["created_at"], "2025-11-26T00:35:57.000Z");
-        assert_eq!(body["expires_at"], "2025-12-26T00:35:57.000Z");
+        let shown = issued.record.public_view();
+        assert_eq!(shown["created_at"], "2025-11-26T00:35:57.000Z");
+        assert_eq!(shown["expires_at"], "2025-12-26T00:35:57.000Z");
     }
 
     #[test]
@@ -399,7 +384,7 @@ mod tests {
     fn public_listing_shows_neither_hash_nor_revoked_flag() {
         let (mut store, env, usage) = setup();
         issue(&mut store, &env, &env, Some("a"), None).unwrap();
-        let shown = list(&store, &usage).unwrap()[0].to_public_json();
+        let shown = list(&store, &usage).unwrap()[0].public_view();
         let keys: Vec<&String> = shown.as_object().unwrap().keys().collect();
         assert_eq!(
             keys,
