@@ -1,0 +1,17 @@
+//! The native host of mcp-orchestration: the `mcp-orchestration` binary's server and CLI.
+//!
+//! It only moves bytes: HTTP in and out ([`server`]), keys and bytes in SQLite ([`store`]),
+//! client config files ([`files`]) and signing keys ([`keyring`]) on disk, the system clock and
+//! entropy ([`system`]). Every rule lives in `mcp_orchestration_core`.
+#![forbid(unsafe_code)]
+#![warn(missing_docs, unreachable_pub)]
+
+pub mod app;
+pub mod cli;
+pub mod commands;
+pub mod files;
+pub mod home;
+pub mod keyring;
+pub mod server;
+pub mod store;
+pub mod system;

@@ -1,0 +1,363 @@
+//! `serve`: axum in front, the core's `api::handle` behind a single catch-all route.
+
+use std::io::{self, IsTerminal};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, anyhow};
+use axum::Router;
+use axum::body::Body;
+use axum::extract::State;
+use bytes::{Bytes, BytesMut};
+use http::HeaderName;
+use http_body_util::BodyExt;
+use mcp_orchestration_core::Error;
+use mcp_orchestration_core::api::{self, MAX_BODY_BYTES, Settings};
+use mcp_orchestration_core::env::Keyring;
+use tokio::net::TcpListener;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+use tracing::{Span, info, warn};
+use tracing_subscriber::EnvFilter;
+
+use crate::app::App;
+use crate::cli::ServeArgs;
+use crate::home::Home;
+
+/// How often token usage counted in memory is saved to the store.
+pub const FLUSH_EVERY: Duration = Duration::from_secs(10);
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Runs the server until SIGINT or SIGTERM, then finishes the requests in flight, saves token
+/// usage and returns.
+pub fn run(args: ServeArgs) -> anyhow::Result<()> {
+    init_logging(args.log_level.as_str());
+    let home = Home::from_env()?;
+    let db = home.open_store()?;
+    let settings = Settings::from_vars(
+        std::env::var("MCP_ORCHESTRATION_API_KEY").ok().as_deref(),
+        std::env::var("MCP_ORCHESTRATION_CORS_ORIGINS")
+            .ok()
+            .as_deref(),
+    );
+    let app = Arc::new(App::new(db, home.keyring(), settings));
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    runtime.block_on(serve(&args, app))
+}
+
+async fn serve(args: &ServeArgs, app: Arc<App>) -> anyhow::Result<()> {
+    let listener = TcpListener::bind((args.host.as_str(), args.port))
+        .await
+        .map_err(|e| {
+            anyhow!(
+                "cannot listen on {}:{}: {}",
+                args.host,
+                args.port,
+                describe(&e)
+            )
+        })?;
+    let url = format!(
+        "http://{}",
+        listener
+            .local_addr()
+            .context("cannot read the listening address")?
+    );
+
+    let shutdown = shutdown_signal();
+    let issued = blocking(&app, App::ensure_a_token)
+        .await?
+        .map_err(|e| anyhow!(e.detail))?;
+    if let Some(token) = issued {
+        println!("Generated token: {token}");
+    }
+    info!("Listening on {url}");
+    info!("API docs at {url}/docs");
+    info!("Store: {}", app.db().path().display());
+    match app.keyring().load() {
+        Ok(Some(_)) => {}
+        Ok(None) => info!(
+            "No signing keys yet: run `mcp-orchestration keys init` (or POST /v1/keys/initialize) before publishing"
+        ),
+        Err(e) => warn!("{}", e.detail),
+    }
+
+    let flusher = tokio::spawn(flush_periodically(Arc::clone(&app)));
+    let served = axum::serve(listener, router(Arc::clone(&app)))
+        .with_graceful_shutdown(shutdown)
+        .await;
+    flusher.abort();
+    flush(&app).await;
+    served.context("the server stopped")?;
+    info!("Server shut down gracefully");
+    Ok(())
+}
+
+/// The whole HTTP surface: every method and path goes to the core, with a request id
+/// (`X-Request-ID` echoed if given, else a new UUID) and one log line per request.
+pub fn router(app: Arc<App>) -> Router {
+    Router::new()
+        .fallback(answer)
+        .with_state(app)
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &http::Request<Body>| {
+                    let id = req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), id = %id)
+                })
+                .on_request(())
+                .on_response(|res: &http::Response<Body>, latency: Duration, _: &Span| {
+                    info!(status = res.status().as_u16(), ?latency, "answered");
+                }),
+        )
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+}
+
+async fn answer(State(app): State<Arc<App>>, req: axum::extract::Request) -> http::Response<Body> {
+    let (parts, body) = req.into_parts();
+    let body = match read_body(body).await {
+        Ok(body) => body,
+        Err(e) => {
+            let err = Error::bad_request(
+                "BODY_UNREADABLE",
+                format!("Could not read the request body: {e}"),
+            );
+            return api::reply::error(&err).map(Body::from);
+        }
+    };
+    let req = http::Request::from_parts(parts, body);
+    match tokio::task::spawn_blocking(move || app.answer(req)).await {
+        Ok(res) => res.map(Body::from),
+        Err(e) => {
+            tracing::error!("request handler failed: {e}");
+            let err = Error::internal("HANDLER_FAILED", "The request handler stopped unexpectedly");
+            api::reply::error(&err).map(Body::from)
+        }
+    }
+}
+
+/// Reads the body, stopping one byte past [`MAX_BODY_BYTES`]: a longer body arrives at the core
+/// cut to that length, which the core answers with 413.
+async fn read_body(mut body: Body) -> Result<Bytes, axum::Error> {
+    let mut buf = BytesMut::new();
+    while let Some(frame) = body.frame().await {
+        if let Ok(data) = frame?.into_data() {
+            let room = MAX_BODY_BYTES + 1 - buf.len();
+            buf.extend_from_slice(data.get(..room).unwrap_or(&data));
+            if buf.len() > MAX_BODY_BYTES {
+                break;
+            }
+        }
+    }
+    Ok(buf.freeze())
+}
+
+async fn flush_periodically(app: Arc<App>) {
+    let mut tick = tokio::time::interval(FLUSH_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    tick.tick().await;
+    loop {
+        tick.tick().await;
+        flush(&app).await;
+    }
+}
+
+async fn flush(app: &Arc<App>) {
+    match blocking(app, App::flush_usage).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => warn!(
+            code = e.code,
+            "could not save token usage (kept for the next try): {}", e.detail
+        ),
+        Err(e) => warn!("could not save token usage: {e}"),
+    }
+}
+
+/// Runs `f` on the blocking pool.
+async fn blocking<T: Send + 'static>(app: &Arc<App>, f: fn(&App) -> T) -> anyhow::Result<T> {
+    let app = Arc::clone(app);
+    tokio::task::spawn_blocking(move || f(&app))
+        .await
+        .context("a store task failed")
+}
+
+/// Resolves on Ctrl-C (SIGINT) or SIGTERM. The handlers are installed by this call, so a
+/// signal that arrives before the future is first polled is not lost.
+fn shutdown_signal() -> impl Future<Output = ()> {
+    #[cfg(unix)]
+    let signals = {
+        use tokio::signal::unix::{SignalKind, signal};
+        (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+        )
+    };
+    async move {
+        #[cfg(unix)]
+        {
+            let (interrupt, terminate) = signals;
+            tokio::select! {
+                () = wait_for(interrupt, "SIGINT") => {}
+                () = wait_for(terminate, "SIGTERM") => {}
+            }
+        }
+        #[cfg(not(unix))]
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            warn!("cannot listen for Ctrl-C: {e}");
+            std::future::pending::<()>().await;
+        }
+        info!("Shutting down: finishing requests in flight");
+    }
+}
+
+#[cfg(unix)]
+async fn wait_for(signal: io::Result<tokio::signal::unix::Signal>, name: &str) {
+    match signal {
+        Ok(mut signal) => {
+            signal.recv().await;
+        }
+        Err(e) => {
+            warn!("cannot listen for {name}: {e}");
+            std::future::pending::<()>().await;
+        }
+    }
+}
+
+/// A short, lowercase reason for a failed bind.
+fn describe(e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::AddrInUse => "address already in use".to_owned(),
+        io::ErrorKind::AddrNotAvailable => "address not available on this machine".to_owned(),
+        io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        _ => e.to_string(),
+    }
+}
+
+/// Logs to stderr at `level`, unless `RUST_LOG` says otherwise.
+fn init_logging(level: &str) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(level));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(io::stderr)
+        .with_ansi(io::stderr().is_terminal())
+        .init();
+}
+
+#[cfg(test)]
+mod tests {
+    use tower::ServiceExt;
+
+    use super::*;
+    use crate::home::Home;
+
+    fn app() -> (tempfile::TempDir, Arc<App>) {
+        let dir = tempfile::tempdir().unwrap();
+        let home = Home::at(dir.path());
+        let app = App::new(
+            home.open_store().unwrap(),
+            home.keyring(),
+            Settings::from_vars(None, None),
+        );
+        (dir, Arc::new(app))
+    }
+
+    #[tokio::test]
+    async fn a_body_over_the_limit_reaches_the_core_one_byte_too_long() {
+        let exact = read_body(Body::from(vec![7u8; MAX_BODY_BYTES]))
+            .await
+            .unwrap();
+        assert_eq!(exact.len(), MAX_BODY_BYTES);
+        let over = read_body(Body::from(vec![7u8; 3 * MAX_BODY_BYTES]))
+            .await
+            .unwrap();
+        assert_eq!(over.len(), MAX_BODY_BYTES + 1);
+        assert!(read_body(Body::empty()).await.unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn every_answer_carries_a_request_id() {
+        let (_dir, app) = app();
+        let res = router(Arc::clone(&app))
+            .oneshot(http::Request::get("/health").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        let id = res
+            .headers()
+            .get("x-request-id")
+            .expect("a generated id")
+            .to_str()
+            .unwrap();
+        assert_eq!(id.len(), 36, "a UUID: {id}");
+
+        let res = router(app)
+            .oneshot(
+                http::Request::get("/health")
+                    .header("x-request-id", "abc-123")
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(res.headers()["x-request-id"], "abc-123");
+    }
+
+    #[tokio::test]
+    async fn the_core_routes_everything_including_unknown_paths() {
+        let (_dir, app) = app();
+        let res = router(app)
+            .oneshot(
+                http::Request::get("/no/such/route")
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 404);
+        assert_eq!(res.headers()["content-type"], "application/json");
+        let body = axum::body::to_bytes(res.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(body["error_type"], "NotFound");
+    }
+
+    #[tokio::test]
+    async fn token_usage_is_saved_by_a_flush() {
+        let (_dir, app) = app();
+        let token = app.ensure_a_token().unwrap().expect("a first token");
+        assert_eq!(app.ensure_a_token().unwrap(), None, "only one admin token");
+        let res = router(Arc::clone(&app))
+            .oneshot(
+                http::Request::get("/v1/tokens")
+                    .header("authorization", format!("Bearer {token}"))
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        let stored = |app: &App| {
+            app.db()
+                .read(|s| {
+                    mcp_orchestration_core::token::list(
+                        s,
+                        &mcp_orchestration_core::usage::Usage::new(),
+                    )
+                })
+                .unwrap()
+                .unwrap()[0]
+                .usage_count
+        };
+        assert_eq!(stored(&app), 0, "a read request does not write usage");
+        flush(&app).await;
+        assert_eq!(stored(&app), 1);
+    }
+
+    #[test]
+    fn bind_failures_read_as_short_reasons() {
+        let e = io::Error::from(io::ErrorKind::AddrInUse);
+        assert_eq!(describe(&e), "address already in use");
+    }
+}

@@ -1,0 +1,172 @@
+//! The `token` and `keys` commands, run as a user would: the real binary on a fresh home.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn run(home: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mcp-orchestration"))
+        .args(args)
+        .env("MCP_ORCHESTRATION_HOME", home)
+        .output()
+        .unwrap()
+}
+
+fn ok(home: &Path, args: &[&str]) -> String {
+    let out = run(home, args);
+    assert!(
+        out.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn fails(home: &Path, args: &[&str]) -> String {
+    let out = run(home, args);
+    assert!(!out.status.success(), "{args:?} should fail");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    stderr
+}
+
+fn field<'a>(text: &'a str, label: &str) -> &'a str {
+    text.lines()
+        .find_map(|l| l.strip_prefix(label))
+        .unwrap_or_else(|| panic!("no {label:?} in {text}"))
+        .trim()
+}
+
+#[test]
+fn tokens_are_created_listed_and_revoked() {
+    let home = tempfile::tempdir().unwrap();
+    let out = ok(
+        home.path(),
+        &["token", "create", "--name", "ci", "--expires-in-days", "30"],
+    );
+    let token = field(&out, "Generated token:");
+    assert_eq!(token.len(), 43, "{out}");
+    assert!(
+        out.contains(&format!(
+            "curl -H \"Authorization: Bearer {token}\" http://127.0.0.1:8000/v1/clients"
+        )),
+        "{out}"
+    );
+    let id = field(&out, "Token id:").to_owned();
+
+    let list = ok(home.path(), &["token", "list"]);
+    let row = list
+        .lines()
+        .find(|l| l.starts_with(&id))
+        .unwrap_or_else(|| panic!("{id} not in {list}"));
+    assert!(row.contains(" ci "), "{row}");
+    assert!(
+        !list.contains(token),
+        "the list never shows the token itself"
+    );
+
+    assert!(
+        ok(home.path(), &["token", "revoke", &id]).contains(&format!("Revoked token {id} (ci)"))
+    );
+    assert!(!ok(home.path(), &["token", "list"]).contains(&id));
+    let err = fails(home.path(), &["token", "revoke", &id]);
+    assert!(
+        err.starts_with(&format!("error: Token '{id}' not found")),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_empty_store_lists_no_tokens() {
+    let home = tempfile::tempdir().unwrap();
+    assert!(ok(home.path(), &["token", "list"]).starts_with("No tokens."));
+}
+
+#[test]
+fn bad_token_options_fail_with_the_reason() {
+    let home = tempfile::tempdir().unwrap();
+    let err = fails(home.path(), &["token", "create", "--expires-in-days", "0"]);
+    assert!(
+        err.starts_with("error: ") && err.to_lowercase().contains("expir"),
+        "{err}"
+    );
+    let err = fails(
+        home.path(),
+        &["token", "create", "--expires-in-days", "soon"],
+    );
+    assert!(err.contains("--expires-in-days"), "{err}");
+}
+
+#[test]
+fn keys_are_created_once_shown_and_rotated_on_request() {
+    let home = tempfile::tempdir().unwrap();
+    let err = fails(home.path(), &["keys", "show"]);
+    assert!(
+        err.contains("no signing keys") && err.contains("keys init"),
+        "{err}"
+    );
+
+    let created = ok(home.path(), &["keys", "init"]);
+    assert!(
+        created.starts_with("Signing keys created (key id "),
+        "{created}"
+    );
+    let private = home.path().join("keys/signing.key");
+    assert!(
+        std::fs::read_to_string(&private)
+            .unwrap()
+            .starts_with("-----BEGIN PRIVATE KEY-----")
+    );
+    let public = std::fs::read_to_string(home.path().join("keys/signing.pub")).unwrap();
+    assert!(public.starts_with("-----BEGIN PUBLIC KEY-----"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&private).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+
+    let shown = ok(home.path(), &["keys", "show"]);
+    let key_id = field(&shown, "Key id:").to_owned();
+    assert!(created.contains(&key_id), "{created} vs {shown}");
+    assert!(shown.ends_with(&public), "{shown}");
+
+    let err = fails(home.path(), &["keys", "init"]);
+    assert!(
+        err.contains("already exist") && err.contains("--regenerate"),
+        "{err}"
+    );
+    assert_eq!(
+        field(&ok(home.path(), &["keys", "show"]), "Key id:"),
+        key_id,
+        "a refused init changes nothing"
+    );
+
+    assert!(ok(home.path(), &["keys", "init", "--regenerate"]).starts_with("Signing keys rotated"));
+    assert_ne!(
+        field(&ok(home.path(), &["keys", "show"]), "Key id:"),
+        key_id
+    );
+}
+
+#[test]
+fn every_command_has_help() {
+    let home = tempfile::tempdir().unwrap();
+    for args in [
+        &["--help"][..],
+        &["serve", "--help"],
+        &["token", "--help"],
+        &["token", "create", "--help"],
+        &["token", "list", "--help"],
+        &["token", "revoke", "--help"],
+        &["keys", "--help"],
+        &["keys", "init", "--help"],
+        &["keys", "show", "--help"],
+    ] {
+        assert!(
+            ok(home.path(), args).contains("Usage: mcp-orchestration"),
+            "{args:?}"
+        );
+    }
+}
