@@ -41,9 +41,11 @@ impl Timestamp {
 
     /// Parses an RFC 3339 timestamp.
     pub fn parse_rfc3339(s: &str) -> Option<Self> {
-        let t = time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
-            .ok()?;
-        i64::try_from(t.unix_timestamp_nanos() / 1_000_000).ok().map(Self)
+        let t =
+            time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok()?;
+        i64::try_from(t.unix_timestamp_nanos() / 1_000_000)
+            .ok()
+            .map(Self)
     }
 }
 
@@ -136,7 +138,11 @@ pub struct FixedEnv {
 impl FixedEnv {
     /// A fixed environment at `now` whose random bytes derive from `seed`.
     pub fn new(now: Timestamp, seed: u64) -> Self {
-        Self { now: std::cell::Cell::new(now.0), counter: std::cell::Cell::new(0), seed }
+        Self {
+            now: std::cell::Cell::new(now.0),
+            counter: std::cell::Cell::new(0),
+            seed,
+        }
     }
 
     /// Moves the clock forward by `ms` milliseconds.
@@ -173,7 +179,10 @@ pub struct NoEntropy;
 
 impl Entropy for NoEntropy {
     fn fill(&self, _buf: &mut [u8]) -> Result<()> {
-        Err(Error::internal("ENTROPY_UNAVAILABLE", "No source of random bytes is available"))
+        Err(Error::internal(
+            "ENTROPY_UNAVAILABLE",
+            "No source of random bytes is available",
+        ))
     }
 }
 
@@ -192,7 +201,11 @@ mod tests {
 
     #[test]
     fn fixed_entropy_is_deterministic_and_seeded() {
-        let (a, b, c) = (FixedEnv::new(Timestamp(0), 1), FixedEnv::new(Timestamp(0), 1), FixedEnv::new(Timestamp(0), 2));
+        let (a, b, c) = (
+            FixedEnv::new(Timestamp(0), 1),
+            FixedEnv::new(Timestamp(0), 1),
+            FixedEnv::new(Timestamp(0), 2),
+        );
         let (mut x, mut y, mut z) = ([0u8; 40], [0u8; 40], [0u8; 40]);
         a.fill(&mut x).unwrap();
         b.fill(&mut y).unwrap();

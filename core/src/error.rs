@@ -68,7 +68,11 @@ impl ErrorKind {
 impl Error {
     /// An error of `kind` with a machine `code` and a human `detail`.
     pub fn new(kind: ErrorKind, code: &'static str, detail: impl Into<String>) -> Self {
-        Self { kind, code, detail: detail.into() }
+        Self {
+            kind,
+            code,
+            detail: detail.into(),
+        }
     }
 
     /// 400 with `code`.

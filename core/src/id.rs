@@ -41,14 +41,31 @@ mod tests {
 
     #[test]
     fn accepts_ordinary_ids() {
-        for ok in ["claude-desktop", "default", "a", "v1.2_beta-3", &"x".repeat(64)] {
+        for ok in [
+            "claude-desktop",
+            "default",
+            "a",
+            "v1.2_beta-3",
+            &"x".repeat(64),
+        ] {
             assert!(is_valid(ok), "{ok}");
         }
     }
 
     #[test]
     fn rejects_hostile_ids() {
-        for bad in ["", "..", "../etc", "-x", ".hidden", "a/b", "a\0b", "a b", "é", &"x".repeat(65)] {
+        for bad in [
+            "",
+            "..",
+            "../etc",
+            "-x",
+            ".hidden",
+            "a/b",
+            "a\0b",
+            "a b",
+            "é",
+            &"x".repeat(65),
+        ] {
             assert!(!is_valid(bad), "{bad:?}");
         }
     }

@@ -25,12 +25,23 @@ impl Payload {
     /// Reads a payload from any JSON value; the error says what is wrong with its shape.
     pub fn from_value(value: &Value) -> Result<Self> {
         let obj = value.as_object().ok_or_else(|| {
-            Error::bad_request("INVALID_PAYLOAD", "Config must be a JSON object with an \"mcpServers\" object")
+            Error::bad_request(
+                "INVALID_PAYLOAD",
+                "Config must be a JSON object with an \"mcpServers\" object",
+            )
         })?;
         match obj.get(SERVERS_KEY) {
-            Some(Value::Object(servers)) => Ok(Self { servers: servers.clone() }),
-            Some(_) => Err(Error::bad_request("INVALID_PAYLOAD", "\"mcpServers\" must be an object")),
-            None => Err(Error::bad_request("INVALID_PAYLOAD", "Config is missing the \"mcpServers\" object")),
+            Some(Value::Object(servers)) => Ok(Self {
+                servers: servers.clone(),
+            }),
+            Some(_) => Err(Error::bad_request(
+                "INVALID_PAYLOAD",
+                "\"mcpServers\" must be an object",
+            )),
+            None => Err(Error::bad_request(
+                "INVALID_PAYLOAD",
+                "Config is missing the \"mcpServers\" object",
+            )),
         }
     }
 
@@ -86,16 +97,39 @@ mod tests {
 
     #[test]
     fn reads_the_mcp_servers_form_and_names_what_is_wrong() {
-        let p = Payload::from_value(&json!({"mcpServers": {"a": {"command": "x", "args": []}}})).unwrap();
+        let p = Payload::from_value(&json!({"mcpServers": {"a": {"command": "x", "args": []}}}))
+            .unwrap();
         assert_eq!(p.len(), 1);
-        assert!(Payload::from_value(&json!([1])).unwrap_err().detail.contains("JSON object"));
-        assert!(Payload::from_value(&json!({})).unwrap_err().detail.contains("missing"));
-        assert!(Payload::from_value(&json!({"mcpServers": 3})).unwrap_err().detail.contains("must be an object"));
+        assert!(
+            Payload::from_value(&json!([1]))
+                .unwrap_err()
+                .detail
+                .contains("JSON object")
+        );
+        assert!(
+            Payload::from_value(&json!({}))
+                .unwrap_err()
+                .detail
+                .contains("missing")
+        );
+        assert!(
+            Payload::from_value(&json!({"mcpServers": 3}))
+                .unwrap_err()
+                .detail
+                .contains("must be an object")
+        );
     }
 
     #[test]
     fn stdio_entry_serializes_like_the_python_system() {
-        let e = ServerEntry { command: Some("node".into()), args: Some(vec![]), ..Default::default() };
-        assert_eq!(serde_json::to_value(&e).unwrap(), json!({"command": "node", "args": []}));
+        let e = ServerEntry {
+            command: Some("node".into()),
+            args: Some(vec![]),
+            ..Default::default()
+        };
+        assert_eq!(
+            serde_json::to_value(&e).unwrap(),
+            json!({"command": "node", "args": []})
+        );
     }
 }

@@ -110,13 +110,20 @@ const SIGNING_KEY: &str = "keys/signing";
 const PUBLIC_KEYS: &str = "keys/public/";
 
 /// The stored record of a profile, if it has one.
-pub fn profile<S: Store + ?Sized>(store: &S, client: &str, profile: &str) -> Result<Option<ProfileRecord>> {
+pub fn profile<S: Store + ?Sized>(
+    store: &S,
+    client: &str,
+    profile: &str,
+) -> Result<Option<ProfileRecord>> {
     get_json(store, &profile_key(client, profile))
 }
 
 /// Every stored profile of `client`, by id.
 pub fn profiles<S: Store + ?Sized>(store: &S, client: &str) -> Result<Vec<ProfileRecord>> {
-    Ok(list_json(store, &format!("profile/{client}/"))?.into_iter().map(|(_, p)| p).collect())
+    Ok(list_json(store, &format!("profile/{client}/"))?
+        .into_iter()
+        .map(|(_, p)| p)
+        .collect())
 }
 
 /// Adds `record` to `batch`.
@@ -137,7 +144,15 @@ pub fn touch_profile<S: Store + ?Sized>(
     if defaults.iter().any(|d| d == profile_id) || profile(store, client, profile_id)?.is_some() {
         return Ok(());
     }
-    put_profile(batch, client, &ProfileRecord { profile_id: profile_id.to_owned(), config_path: None, created_at: now })
+    put_profile(
+        batch,
+        client,
+        &ProfileRecord {
+            profile_id: profile_id.to_owned(),
+            config_path: None,
+            created_at: now,
+        },
+    )
 }
 
 /// The draft of a profile; a profile with none has an empty one.
@@ -169,33 +184,61 @@ pub fn put_artifact(batch: &mut Batch, artifact: &Artifact) -> Result<()> {
 }
 
 /// The newest publication of a profile.
-pub fn latest<S: Store + ?Sized>(store: &S, client: &str, profile: &str) -> Result<Option<Publication>> {
+pub fn latest<S: Store + ?Sized>(
+    store: &S,
+    client: &str,
+    profile: &str,
+) -> Result<Option<Publication>> {
     get_json(store, &latest_key(client, profile))
 }
 
 /// Every publication of a profile, newest first.
-pub fn history<S: Store + ?Sized>(store: &S, client: &str, profile: &str) -> Result<Vec<Publication>> {
-    let mut list: Vec<Publication> =
-        list_json(store, &publications_prefix(client, profile))?.into_iter().map(|(_, p)| p).collect();
+pub fn history<S: Store + ?Sized>(
+    store: &S,
+    client: &str,
+    profile: &str,
+) -> Result<Vec<Publication>> {
+    let mut list: Vec<Publication> = list_json(store, &publications_prefix(client, profile))?
+        .into_iter()
+        .map(|(_, p)| p)
+        .collect();
     list.reverse();
     Ok(list)
 }
 
 /// Adds `publication` to the profile's history and makes it the latest.
-pub fn put_publication(batch: &mut Batch, client: &str, profile: &str, publication: &Publication) -> Result<()> {
-    let key = format!("{}{:016x}", publications_prefix(client, profile), publication.seq);
+pub fn put_publication(
+    batch: &mut Batch,
+    client: &str,
+    profile: &str,
+    publication: &Publication,
+) -> Result<()> {
+    let key = format!(
+        "{}{:016x}",
+        publications_prefix(client, profile),
+        publication.seq
+    );
     batch.put_json(key, publication)?;
     batch.put_json(latest_key(client, profile), publication)?;
     Ok(())
 }
 
 /// The last deployment of a profile.
-pub fn deployment<S: Store + ?Sized>(store: &S, client: &str, profile: &str) -> Result<Option<Deployment>> {
+pub fn deployment<S: Store + ?Sized>(
+    store: &S,
+    client: &str,
+    profile: &str,
+) -> Result<Option<Deployment>> {
     get_json(store, &deployment_key(client, profile))
 }
 
 /// Adds recording `deployment` to `batch`.
-pub fn put_deployment(batch: &mut Batch, client: &str, profile: &str, deployment: &Deployment) -> Result<()> {
+pub fn put_deployment(
+    batch: &mut Batch,
+    client: &str,
+    profile: &str,
+    deployment: &Deployment,
+) -> Result<()> {
     batch.put_json(deployment_key(client, profile), deployment)?;
     Ok(())
 }
@@ -218,7 +261,10 @@ pub fn public_key<S: Store + ?Sized>(store: &S, key_id: &str) -> Result<Option<P
 
 /// Every public key that signed artifacts.
 pub fn public_keys<S: Store + ?Sized>(store: &S) -> Result<Vec<PublicKeyRecord>> {
-    Ok(list_json(store, PUBLIC_KEYS)?.into_iter().map(|(_, k)| k).collect())
+    Ok(list_json(store, PUBLIC_KEYS)?
+        .into_iter()
+        .map(|(_, k)| k)
+        .collect())
 }
 
 /// Adds archiving a public key to `batch`.

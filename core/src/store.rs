@@ -52,9 +52,17 @@ impl Batch {
     }
 
     /// Adds a put of `value` serialized as JSON.
-    pub fn put_json<T: Serialize + ?Sized>(&mut self, key: impl Into<String>, value: &T) -> Result<&mut Self> {
-        let bytes = serde_json::to_vec(value)
-            .map_err(|e| Error::internal("STORE_ENCODE", format!("Could not encode a stored value: {e}")))?;
+    pub fn put_json<T: Serialize + ?Sized>(
+        &mut self,
+        key: impl Into<String>,
+        value: &T,
+    ) -> Result<&mut Self> {
+        let bytes = serde_json::to_vec(value).map_err(|e| {
+            Error::internal(
+                "STORE_ENCODE",
+                format!("Could not encode a stored value: {e}"),
+            )
+        })?;
         Ok(self.put(key, bytes))
     }
 
@@ -76,7 +84,10 @@ pub fn get_json<T: DeserializeOwned, S: Store + ?Sized>(store: &S, key: &str) ->
 }
 
 /// Lists `prefix` decoding each value as JSON of type `T`.
-pub fn list_json<T: DeserializeOwned, S: Store + ?Sized>(store: &S, prefix: &str) -> Result<Vec<(String, T)>> {
+pub fn list_json<T: DeserializeOwned, S: Store + ?Sized>(
+    store: &S,
+    prefix: &str,
+) -> Result<Vec<(String, T)>> {
     store
         .list(prefix)?
         .into_iter()
@@ -85,8 +96,12 @@ pub fn list_json<T: DeserializeOwned, S: Store + ?Sized>(store: &S, prefix: &str
 }
 
 fn decode<T: DeserializeOwned>(key: &str, bytes: &[u8]) -> Result<T> {
-    serde_json::from_slice(bytes)
-        .map_err(|e| Error::internal("STORE_CORRUPT", format!("Stored value at '{key}' is unreadable: {e}")))
+    serde_json::from_slice(bytes).map_err(|e| {
+        Error::internal(
+            "STORE_CORRUPT",
+            format!("Stored value at '{key}' is unreadable: {e}"),
+        )
+    })
 }
 
 /// An in-memory [`Store`], for tests and for hosts that keep nothing.
@@ -149,9 +164,17 @@ mod tests {
     fn list_returns_only_the_prefix_in_order() {
         let mut s = MemoryStore::new();
         let mut b = Batch::new();
-        b.put("draft/b", b"2".to_vec()).put("draft/a", b"1".to_vec()).put("drafts", b"x".to_vec()).put("artifact/z", b"3".to_vec());
+        b.put("draft/b", b"2".to_vec())
+            .put("draft/a", b"1".to_vec())
+            .put("drafts", b"x".to_vec())
+            .put("artifact/z", b"3".to_vec());
         s.commit(b).unwrap();
-        let keys: Vec<_> = s.list("draft/").unwrap().into_iter().map(|(k, _)| k).collect();
+        let keys: Vec<_> = s
+            .list("draft/")
+            .unwrap()
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect();
         assert_eq!(keys, ["draft/a", "draft/b"]);
     }
 
@@ -159,7 +182,9 @@ mod tests {
     fn batches_apply_puts_and_deletes_in_order() {
         let mut s = MemoryStore::new();
         let mut b = Batch::new();
-        b.put("k", b"1".to_vec()).delete("k").put("j", b"2".to_vec());
+        b.put("k", b"1".to_vec())
+            .delete("k")
+            .put("j", b"2".to_vec());
         s.commit(b).unwrap();
         assert_eq!(s.get("k").unwrap(), None);
         assert_eq!(s.get("j").unwrap().as_deref(), Some(&b"2"[..]));

@@ -67,7 +67,10 @@ impl Usage {
 
     /// Whether any use awaits a flush.
     pub fn is_empty(&self) -> bool {
-        self.counters.read().unwrap_or_else(|e| e.into_inner()).is_empty()
+        self.counters
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_empty()
     }
 
     /// Removes and returns every pending use.

@@ -36,7 +36,10 @@ impl ClientFiles for Files {
     }
     fn write(&self, path: &str, text: &str) -> Result<Option<String>> {
         *self.writes.borrow_mut() += 1;
-        let old = self.files.borrow_mut().insert(path.to_owned(), text.to_owned());
+        let old = self
+            .files
+            .borrow_mut()
+            .insert(path.to_owned(), text.to_owned());
         let backup = format!("{path}.bak");
         Ok(old.map(|old| {
             self.files.borrow_mut().insert(backup.clone(), old);
@@ -71,10 +74,19 @@ impl World {
     }
 
     fn edge() -> Self {
-        Self { files: None, ..Self::new() }
+        Self {
+            files: None,
+            ..Self::new()
+        }
     }
 
-    fn send(&mut self, method: Method, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Answer {
+    fn send(
+        &mut self,
+        method: Method,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Answer {
         let mut req = http::Request::builder().method(method).uri(path);
         for (k, v) in headers {
             req = req.header(*k, *v);
@@ -92,7 +104,11 @@ impl World {
         let status = res.status().as_u16();
         let headers = res.headers().clone();
         let json = serde_json::from_slice(res.body()).unwrap_or(Value::Null);
-        Answer { status, headers, json }
+        Answer {
+            status,
+            headers,
+            json,
+        }
     }
 
     fn call(&mut self, method: Method, path: &str, body: Option<Value>) -> Answer {
@@ -113,11 +129,17 @@ impl World {
     }
 
     fn add(&mut self, profile: &str, body: Value) -> Answer {
-        self.post(&format!("/v1/config/claude-desktop/{profile}/draft/add"), body)
+        self.post(
+            &format!("/v1/config/claude-desktop/{profile}/draft/add"),
+            body,
+        )
     }
 
     fn publish(&mut self, profile: &str) -> String {
-        let a = self.post(&format!("/v1/config/claude-desktop/{profile}/publish"), json!({"changelog": "test"}));
+        let a = self.post(
+            &format!("/v1/config/claude-desktop/{profile}/publish"),
+            json!({"changelog": "test"}),
+        );
         assert_eq!(a.status, 200, "{}", a.json);
         a.json["artifact_id"].as_str().unwrap().to_owned()
     }
@@ -126,7 +148,11 @@ impl World {
 fn assert_error(a: &Answer, status: u16, code: &str) {
     assert_eq!(a.status, status, "{}", a.json);
     assert_eq!(a.json["code"], code, "{}", a.json);
-    assert!(a.json["detail"].is_string() && a.json["error_type"].is_string(), "{}", a.json);
+    assert!(
+        a.json["detail"].is_string() && a.json["error_type"].is_string(),
+        "{}",
+        a.json
+    );
     assert_eq!(a.headers[header::CONTENT_TYPE], "application/json");
 }
 
@@ -153,7 +179,11 @@ fn v1_without_credentials_is_401_naming_both_forms() {
 #[test]
 fn wrong_key_or_token_is_401_invalid_credentials() {
     let mut w = World::new();
-    for h in [("x-api-key", "nope"), ("authorization", "Bearer abc"), ("authorization", "Basic Zm9v")] {
+    for h in [
+        ("x-api-key", "nope"),
+        ("authorization", "Bearer abc"),
+        ("authorization", "Basic Zm9v"),
+    ] {
         let a = w.send(Method::GET, "/v1/clients", &[h], b"");
         assert_error(&a, 401, "INVALID_CREDENTIALS");
         assert_eq!(a.json["detail"], "Invalid authentication credentials");
@@ -171,29 +201,69 @@ fn tokens_authenticate_count_usage_without_writes_and_revoke_at_once() {
     let bearer = format!("Bearer {token}");
     let before = w.store.clone();
     for _ in 0..3 {
-        assert_eq!(w.send(Method::GET, "/v1/servers", &[("authorization", &bearer)], b"").status, 200);
+        assert_eq!(
+            w.send(
+                Method::GET,
+                "/v1/servers",
+                &[("authorization", &bearer)],
+                b""
+            )
+            .status,
+            200
+        );
     }
-    assert_eq!(w.store.list("").unwrap(), before.list("").unwrap(), "reads must not write the store");
+    assert_eq!(
+        w.store.list("").unwrap(),
+        before.list("").unwrap(),
+        "reads must not write the store"
+    );
     let list = w.get("/v1/tokens");
     let listed = &list.json["tokens"][0];
     assert_eq!(listed["usage_count"], 3);
     assert!(listed["last_used"].is_string());
-    assert!(!list.json.to_string().contains(&token), "the token is never listed");
-    assert_eq!(w.call(Method::DELETE, &format!("/v1/tokens/{id}"), None).status, 200);
-    let a = w.send(Method::GET, "/v1/servers", &[("authorization", &bearer)], b"");
+    assert!(
+        !list.json.to_string().contains(&token),
+        "the token is never listed"
+    );
+    assert_eq!(
+        w.call(Method::DELETE, &format!("/v1/tokens/{id}"), None)
+            .status,
+        200
+    );
+    let a = w.send(
+        Method::GET,
+        "/v1/servers",
+        &[("authorization", &bearer)],
+        b"",
+    );
     assert_error(&a, 401, "INVALID_CREDENTIALS");
-    assert_error(&w.call(Method::DELETE, &format!("/v1/tokens/{id}"), None), 404, "TOKEN_NOT_FOUND");
+    assert_error(
+        &w.call(Method::DELETE, &format!("/v1/tokens/{id}"), None),
+        404,
+        "TOKEN_NOT_FOUND",
+    );
 }
 
 #[test]
 fn usage_is_flushed_into_the_store_on_a_write() {
     let mut w = World::new();
-    let token = w.post("/v1/tokens", json!({})).json["token"].as_str().unwrap().to_owned();
+    let token = w.post("/v1/tokens", json!({})).json["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let bearer = format!("Bearer {token}");
-    w.send(Method::GET, "/v1/clients", &[("authorization", &bearer)], b"");
+    w.send(
+        Method::GET,
+        "/v1/clients",
+        &[("authorization", &bearer)],
+        b"",
+    );
     assert!(!w.usage.is_empty());
     w.add("flush", json!({"server_id": "memory"}));
-    assert!(w.usage.is_empty(), "a write request folds pending usage into the store");
+    assert!(
+        w.usage.is_empty(),
+        "a write request folds pending usage into the store"
+    );
     assert_eq!(w.get("/v1/tokens").json["tokens"][0]["usage_count"], 1);
 }
 
@@ -203,8 +273,14 @@ fn clients_and_profiles() {
     let a = w.get("/v1/clients");
     let clients = a.json["clients"].as_array().unwrap();
     assert!(clients.len() >= 13);
-    let claude = clients.iter().find(|c| c["client_id"] == "claude-desktop").unwrap();
-    assert_eq!(claude["config_path"], "~/.config/Claude/claude_desktop_config.json");
+    let claude = clients
+        .iter()
+        .find(|c| c["client_id"] == "claude-desktop")
+        .unwrap();
+    assert_eq!(
+        claude["config_path"],
+        "~/.config/Claude/claude_desktop_config.json"
+    );
     let p = w.get("/v1/clients/claude-desktop/profiles");
     assert_eq!(p.json["profiles"], json!(["default", "dev"]));
     w.add("team-a", json!({"server_id": "memory"}));
@@ -218,13 +294,32 @@ fn clients_and_profiles() {
 #[test]
 fn servers_search_filter_and_get() {
     let mut w = World::new();
-    let all = w.get("/v1/servers").json["servers"].as_array().unwrap().len();
+    let all = w.get("/v1/servers").json["servers"]
+        .as_array()
+        .unwrap()
+        .len();
     assert!(all >= 30);
     let q = w.get("/v1/servers?q=file");
-    assert!(q.json["servers"].as_array().unwrap().iter().any(|s| s["server_id"] == "filesystem"));
+    assert!(
+        q.json["servers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["server_id"] == "filesystem")
+    );
     let remote = w.get("/v1/servers?transport=http");
-    assert!(remote.json["servers"].as_array().unwrap().iter().all(|s| s["transport"] == "http"));
-    assert_error(&w.get("/v1/servers?transport=pigeon"), 400, "INVALID_TRANSPORT");
+    assert!(
+        remote.json["servers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["transport"] == "http")
+    );
+    assert_error(
+        &w.get("/v1/servers?transport=pigeon"),
+        400,
+        "INVALID_TRANSPORT",
+    );
     let one = w.get("/v1/servers/memory");
     assert_eq!(one.json["server_id"], "memory");
     assert_error(&w.get("/v1/servers/nope"), 404, "SERVER_NOT_FOUND");
@@ -233,37 +328,84 @@ fn servers_search_filter_and_get() {
 #[test]
 fn draft_add_remove_view_clear() {
     let mut w = World::new();
-    let a = w.add("d", json!({"server_id": "filesystem", "params": {"path": "/tmp"}}));
+    let a = w.add(
+        "d",
+        json!({"server_id": "filesystem", "params": {"path": "/tmp"}}),
+    );
     assert_eq!(a.status, 200, "{}", a.json);
     assert_eq!(a.json["status"], "added");
     assert_eq!(a.json["server_count"], 1);
     assert!(a.json["draft"]["mcpServers"]["filesystem"]["command"].is_string());
-    assert_error(&w.add("d", json!({"server_id": "filesystem", "params": {"path": "/x"}})), 409, "DUPLICATE_ENTRY");
-    let named = w.add("d", json!({"server_id": "filesystem", "params": {"path": "/x"}, "name": "fs2"}));
+    assert_error(
+        &w.add(
+            "d",
+            json!({"server_id": "filesystem", "params": {"path": "/x"}}),
+        ),
+        409,
+        "DUPLICATE_ENTRY",
+    );
+    let named = w.add(
+        "d",
+        json!({"server_id": "filesystem", "params": {"path": "/x"}, "name": "fs2"}),
+    );
     assert_eq!(named.json["server_count"], 2);
     let view = w.get("/v1/config/claude-desktop/d/draft");
     assert_eq!(view.json["server_count"], 2);
-    let r = w.post("/v1/config/claude-desktop/d/draft/remove", json!({"server_id": "fs2"}));
-    assert_eq!((r.status, r.json["status"].as_str()), (200, Some("removed")));
-    assert_error(&w.post("/v1/config/claude-desktop/d/draft/remove", json!({"server_id": "fs2"})), 404, "ENTRY_NOT_FOUND");
+    let r = w.post(
+        "/v1/config/claude-desktop/d/draft/remove",
+        json!({"server_id": "fs2"}),
+    );
+    assert_eq!(
+        (r.status, r.json["status"].as_str()),
+        (200, Some("removed"))
+    );
+    assert_error(
+        &w.post(
+            "/v1/config/claude-desktop/d/draft/remove",
+            json!({"server_id": "fs2"}),
+        ),
+        404,
+        "ENTRY_NOT_FOUND",
+    );
     let c = w.call(Method::DELETE, "/v1/config/claude-desktop/d/draft", None);
     assert_eq!(c.json["status"], "cleared");
-    assert_eq!(w.get("/v1/config/claude-desktop/d/draft").json, json!({"mcpServers": {}, "server_count": 0}));
+    assert_eq!(
+        w.get("/v1/config/claude-desktop/d/draft").json,
+        json!({"mcpServers": {}, "server_count": 0})
+    );
 }
 
 #[test]
 fn draft_errors_name_what_is_wrong() {
     let mut w = World::new();
-    assert_error(&w.add("d", json!({"server_id": "nope"})), 404, "SERVER_NOT_FOUND");
+    assert_error(
+        &w.add("d", json!({"server_id": "nope"})),
+        404,
+        "SERVER_NOT_FOUND",
+    );
     let a = w.add("d", json!({"server_id": "filesystem"}));
     assert_eq!(a.status, 400);
-    assert!(a.json["detail"].as_str().unwrap().contains("path"), "{}", a.json);
+    assert!(
+        a.json["detail"].as_str().unwrap().contains("path"),
+        "{}",
+        a.json
+    );
     let a = w.add("d", json!({}));
     assert_error(&a, 400, "MISSING_FIELD");
     assert!(a.json["detail"].as_str().unwrap().contains("server_id"));
-    let a = w.send(Method::POST, "/v1/config/claude-desktop/d/draft/add", &[("x-api-key", KEY)], b"{not json");
+    let a = w.send(
+        Method::POST,
+        "/v1/config/claude-desktop/d/draft/add",
+        &[("x-api-key", KEY)],
+        b"{not json",
+    );
     assert_error(&a, 400, "INVALID_JSON");
-    assert!(a.json["detail"].as_str().unwrap().starts_with("Invalid JSON"));
+    assert!(
+        a.json["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("Invalid JSON")
+    );
     assert_error(&w.get("/v1/config/nope/d/draft"), 404, "CLIENT_NOT_FOUND");
 }
 
@@ -278,7 +420,11 @@ fn hostile_ids_are_400_naming_the_field() {
     ] {
         let a = w.get(path);
         assert_error(&a, 400, "INVALID_ID");
-        assert!(a.json["detail"].as_str().unwrap().contains(field), "{path}: {}", a.json);
+        assert!(
+            a.json["detail"].as_str().unwrap().contains(field),
+            "{path}: {}",
+            a.json
+        );
     }
     let long = format!("/v1/config/claude-desktop/{}/draft", "a".repeat(300));
     assert_error(&w.get(&long), 400, "INVALID_ID");
@@ -310,13 +456,32 @@ fn publish_needs_keys_then_is_content_addressed() {
     assert_eq!(w.publish("p"), id, "same payload, same id");
     let latest = w.get("/v1/config/claude-desktop/p");
     assert_eq!(latest.json["artifact_id"], id.as_str());
-    for f in ["client_id", "profile_id", "created_at", "payload", "signature", "signing_key_id", "metadata"] {
+    for f in [
+        "client_id",
+        "profile_id",
+        "created_at",
+        "payload",
+        "signature",
+        "signing_key_id",
+        "metadata",
+    ] {
         assert!(!latest.json[f].is_null(), "{f}");
     }
-    assert_eq!(w.get(&format!("/v1/artifacts/{id}")).json["artifact_id"], id.as_str());
-    assert_error(&w.get(&format!("/v1/artifacts/{}", "0".repeat(64))), 404, "ARTIFACT_NOT_FOUND");
+    assert_eq!(
+        w.get(&format!("/v1/artifacts/{id}")).json["artifact_id"],
+        id.as_str()
+    );
+    assert_error(
+        &w.get(&format!("/v1/artifacts/{}", "0".repeat(64))),
+        404,
+        "ARTIFACT_NOT_FOUND",
+    );
     assert_error(&w.get("/v1/artifacts/xyz"), 400, "INVALID_ID");
-    assert_error(&w.get("/v1/config/claude-desktop/never"), 404, "NOTHING_PUBLISHED");
+    assert_error(
+        &w.get("/v1/config/claude-desktop/never"),
+        404,
+        "NOTHING_PUBLISHED",
+    );
 }
 
 #[test]
@@ -324,15 +489,31 @@ fn keys_initialize_conflicts_then_rotates_and_old_artifacts_still_verify() {
     let mut w = World::new();
     w.init_keys();
     let first = w.get("/v1/keys/public").json["key_id"].clone();
-    assert_error(&w.post("/v1/keys/initialize", json!({})), 409, "KEYS_ALREADY_INITIALIZED");
+    assert_error(
+        &w.post("/v1/keys/initialize", json!({})),
+        409,
+        "KEYS_ALREADY_INITIALIZED",
+    );
     w.add("rot", json!({"server_id": "memory"}));
     let old = w.publish("rot");
     let r = w.post("/v1/keys/initialize", json!({"regenerate": true}));
     assert_eq!(r.status, 200);
     assert_ne!(r.json["key_id"], first);
-    assert!(r.json["public_key"].as_str().unwrap().starts_with("-----BEGIN PUBLIC KEY-----"));
-    let d = w.post("/v1/config/claude-desktop/rot/deploy", json!({"artifact_id": old}));
-    assert_eq!(d.status, 200, "an artifact signed by the previous key still deploys: {}", d.json);
+    assert!(
+        r.json["public_key"]
+            .as_str()
+            .unwrap()
+            .starts_with("-----BEGIN PUBLIC KEY-----")
+    );
+    let d = w.post(
+        "/v1/config/claude-desktop/rot/deploy",
+        json!({"artifact_id": old}),
+    );
+    assert_eq!(
+        d.status, 200,
+        "an artifact signed by the previous key still deploys: {}",
+        d.json
+    );
 }
 
 #[test]
@@ -344,17 +525,32 @@ fn history_is_newest_first_and_deploy_rolls_back() {
     w.add("h", json!({"server_id": "sequential-thinking"}));
     let second = w.publish("h");
     let h = w.get("/v1/config/claude-desktop/h/history");
-    let ids: Vec<_> = h.json["artifacts"].as_array().unwrap().iter().map(|a| a["artifact_id"].clone()).collect();
+    let ids: Vec<_> = h.json["artifacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["artifact_id"].clone())
+        .collect();
     assert_eq!(ids, [json!(second), json!(first)]);
     let d = w.post("/v1/config/claude-desktop/h/deploy", json!({}));
     assert_eq!(d.json["artifact_id"], second.as_str());
-    let d = w.post("/v1/config/claude-desktop/h/deploy", json!({"artifact_id": first}));
+    let d = w.post(
+        "/v1/config/claude-desktop/h/deploy",
+        json!({"artifact_id": first}),
+    );
     assert_eq!(d.status, 200);
-    assert_eq!(w.get("/v1/config/claude-desktop/h/deployed").json["artifact_id"], first.as_str());
+    assert_eq!(
+        w.get("/v1/config/claude-desktop/h/deployed").json["artifact_id"],
+        first.as_str()
+    );
     let path = "/home/u/.config/Claude/claude_desktop_config.json";
     let text = w.files.as_ref().unwrap().files.borrow()[path].clone();
     let file: Value = serde_json::from_str(&text).unwrap();
-    assert_eq!(file["mcpServers"].as_object().unwrap().len(), 1, "rolled back to one server");
+    assert_eq!(
+        file["mcpServers"].as_object().unwrap().len(),
+        1,
+        "rolled back to one server"
+    );
 }
 
 #[test]
@@ -363,7 +559,12 @@ fn deploy_merges_keeps_unmanaged_keys_and_backs_up() {
     w.init_keys();
     let path = "/home/u/.config/Claude/claude_desktop_config.json";
     let original = "{\n  \"globalShortcut\": \"Ctrl+Space\",\n  \"mcpServers\": {\"old\": {\"command\": \"x\", \"args\": []}}\n}\n";
-    w.files.as_ref().unwrap().files.borrow_mut().insert(path.into(), original.into());
+    w.files
+        .as_ref()
+        .unwrap()
+        .files
+        .borrow_mut()
+        .insert(path.into(), original.into());
     w.add("default", json!({"server_id": "memory"}));
     w.publish("default");
     let d = w.post("/v1/config/claude-desktop/default/deploy", json!({}));
@@ -373,7 +574,14 @@ fn deploy_merges_keeps_unmanaged_keys_and_backs_up() {
     let files = w.files.as_ref().unwrap().files.borrow().clone();
     let merged: Value = serde_json::from_str(&files[path]).unwrap();
     assert_eq!(merged["globalShortcut"], "Ctrl+Space");
-    assert_eq!(merged["mcpServers"].as_object().unwrap().keys().collect::<Vec<_>>(), ["memory"]);
+    assert_eq!(
+        merged["mcpServers"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect::<Vec<_>>(),
+        ["memory"]
+    );
     assert_eq!(files[&format!("{path}.bak")], original);
 }
 
@@ -382,28 +590,63 @@ fn deploy_refuses_an_unparseable_file_and_leaves_it_untouched() {
     let mut w = World::new();
     w.init_keys();
     let path = "/home/u/.config/Claude/claude_desktop_config.json";
-    w.files.as_ref().unwrap().files.borrow_mut().insert(path.into(), "{ this is not json".into());
+    w.files
+        .as_ref()
+        .unwrap()
+        .files
+        .borrow_mut()
+        .insert(path.into(), "{ this is not json".into());
     w.add("default", json!({"server_id": "memory"}));
     w.publish("default");
     let d = w.post("/v1/config/claude-desktop/default/deploy", json!({}));
     assert_eq!(d.status, 409, "{}", d.json);
     assert_eq!(*w.files.as_ref().unwrap().writes.borrow(), 0);
-    assert_eq!(w.files.as_ref().unwrap().files.borrow()[path], "{ this is not json");
-    assert_error(&w.get("/v1/config/claude-desktop/default/deployed"), 404, "NOTHING_DEPLOYED");
+    assert_eq!(
+        w.files.as_ref().unwrap().files.borrow()[path],
+        "{ this is not json"
+    );
+    assert_error(
+        &w.get("/v1/config/claude-desktop/default/deployed"),
+        404,
+        "NOTHING_DEPLOYED",
+    );
 }
 
 #[test]
 fn deploy_honours_a_profile_path_override() {
     let mut w = World::new();
     w.init_keys();
-    let p = w.post("/v1/clients/cursor/profiles", json!({"profile_id": "wsl", "config_path": "/mnt/c/Users/me/.cursor/mcp.json"}));
+    let p = w.post(
+        "/v1/clients/cursor/profiles",
+        json!({"profile_id": "wsl", "config_path": "/mnt/c/Users/me/.cursor/mcp.json"}),
+    );
     assert_eq!(p.status, 201, "{}", p.json);
-    assert_error(&w.post("/v1/clients/cursor/profiles", json!({"profile_id": "x", "config_path": "relative/path"})), 400, "INVALID_CONFIG_PATH");
-    w.post("/v1/config/cursor/wsl/draft/add", json!({"server_id": "memory"}));
-    assert_eq!(w.post("/v1/config/cursor/wsl/publish", json!({})).status, 200);
+    assert_error(
+        &w.post(
+            "/v1/clients/cursor/profiles",
+            json!({"profile_id": "x", "config_path": "relative/path"}),
+        ),
+        400,
+        "INVALID_CONFIG_PATH",
+    );
+    w.post(
+        "/v1/config/cursor/wsl/draft/add",
+        json!({"server_id": "memory"}),
+    );
+    assert_eq!(
+        w.post("/v1/config/cursor/wsl/publish", json!({})).status,
+        200
+    );
     let d = w.post("/v1/config/cursor/wsl/deploy", json!({}));
     assert_eq!(d.json["config_path"], "/mnt/c/Users/me/.cursor/mcp.json");
-    assert!(w.files.as_ref().unwrap().files.borrow().contains_key("/mnt/c/Users/me/.cursor/mcp.json"));
+    assert!(
+        w.files
+            .as_ref()
+            .unwrap()
+            .files
+            .borrow()
+            .contains_key("/mnt/c/Users/me/.cursor/mcp.json")
+    );
 }
 
 #[test]
@@ -479,32 +722,61 @@ fn cors_any_origin() {
     let pre = w.send(
         Method::OPTIONS,
         "/v1/clients",
-        &[("origin", "https://x.example"), ("access-control-request-method", "GET")],
+        &[
+            ("origin", "https://x.example"),
+            ("access-control-request-method", "GET"),
+        ],
         b"",
     );
     assert_eq!(pre.status, 200);
     assert_eq!(pre.headers["access-control-allow-origin"], "*");
-    assert_eq!(pre.headers["access-control-allow-methods"], "GET, POST, DELETE, OPTIONS");
-    let allowed = pre.headers["access-control-allow-headers"].to_str().unwrap();
+    assert_eq!(
+        pre.headers["access-control-allow-methods"],
+        "GET, POST, DELETE, OPTIONS"
+    );
+    let allowed = pre.headers["access-control-allow-headers"]
+        .to_str()
+        .unwrap();
     for h in ["Authorization", "Content-Type", "X-API-Key"] {
         assert!(allowed.contains(h));
     }
     assert!(pre.headers.contains_key("access-control-max-age"));
     assert!(!pre.headers.contains_key("access-control-allow-credentials"));
-    let err = w.send(Method::GET, "/v1/clients", &[("origin", "https://x.example")], b"");
+    let err = w.send(
+        Method::GET,
+        "/v1/clients",
+        &[("origin", "https://x.example")],
+        b"",
+    );
     assert_eq!(err.status, 401);
-    assert_eq!(err.headers["access-control-allow-origin"], "*", "errors carry CORS headers");
+    assert_eq!(
+        err.headers["access-control-allow-origin"], "*",
+        "errors carry CORS headers"
+    );
 }
 
 #[test]
 fn cors_origin_list_echoes_listed_and_ignores_others() {
     let mut w = World::new();
     w.settings.cors_origins = CorsOrigins::parse(Some("https://a.example, https://b.example"));
-    let ok = w.send(Method::GET, "/health", &[("origin", "https://b.example")], b"");
-    assert_eq!(ok.headers["access-control-allow-origin"], "https://b.example");
+    let ok = w.send(
+        Method::GET,
+        "/health",
+        &[("origin", "https://b.example")],
+        b"",
+    );
+    assert_eq!(
+        ok.headers["access-control-allow-origin"],
+        "https://b.example"
+    );
     assert_eq!(ok.headers["access-control-allow-credentials"], "true");
     assert_eq!(ok.headers["vary"], "Origin");
-    let no = w.send(Method::OPTIONS, "/v1/clients", &[("origin", "https://evil.example")], b"");
+    let no = w.send(
+        Method::OPTIONS,
+        "/v1/clients",
+        &[("origin", "https://evil.example")],
+        b"",
+    );
     assert_eq!(no.status, 200);
     assert!(!no.headers.contains_key("access-control-allow-origin"));
 }
@@ -526,13 +798,21 @@ fn openapi_and_docs_are_served_without_auth() {
     };
     let res = api::handle(req, &mut w.store, &env);
     assert_eq!(res.status(), 200);
-    assert!(res.headers()[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/html"));
+    assert!(
+        res.headers()[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
 }
 
 #[test]
 fn a_broken_entropy_source_is_a_500_error_body_not_a_panic() {
     let mut w = World::new();
-    let req = http::Request::post("/v1/tokens").header("x-api-key", KEY).body(Bytes::new()).unwrap();
+    let req = http::Request::post("/v1/tokens")
+        .header("x-api-key", KEY)
+        .body(Bytes::new())
+        .unwrap();
     let env = Env {
         clock: &w.fixed,
         entropy: &mcp_orchestration_core::env::NoEntropy,
@@ -551,13 +831,33 @@ fn a_broken_entropy_source_is_a_500_error_body_not_a_panic() {
 fn no_route_panics_or_500s_on_arbitrary_bodies() {
     let mut w = World::new();
     w.init_keys();
-    let bodies: [&[u8]; 8] = [b"", b"null", b"[]", b"{\"server_id\": {}}", b"\"x\"", b"{\"artifact_id\": 5}", b"\xff\xfe", b"{\"params\": [1], \"server_id\": \"filesystem\"}"];
+    let bodies: [&[u8]; 8] = [
+        b"",
+        b"null",
+        b"[]",
+        b"{\"server_id\": {}}",
+        b"\"x\"",
+        b"{\"artifact_id\": 5}",
+        b"\xff\xfe",
+        b"{\"params\": [1], \"server_id\": \"filesystem\"}",
+    ];
     for spec in api::route::ROUTES {
-        let path = spec.path.replace("{client_id}", "cursor").replace("{profile}", "fz").replace("{server_id}", "memory").replace("{token_id}", "tok").replace("{artifact_id}", &"a".repeat(64));
+        let path = spec
+            .path
+            .replace("{client_id}", "cursor")
+            .replace("{profile}", "fz")
+            .replace("{server_id}", "memory")
+            .replace("{token_id}", "tok")
+            .replace("{artifact_id}", &"a".repeat(64));
         for body in bodies {
             let a = w.send(spec.method.clone(), &path, &[("x-api-key", KEY)], body);
-            assert!(a.status < 500, "{} {path} with {:?}: {}", spec.method, String::from_utf8_lossy(body), a.json);
+            assert!(
+                a.status < 500,
+                "{} {path} with {:?}: {}",
+                spec.method,
+                String::from_utf8_lossy(body),
+                a.json
+            );
         }
     }
 }
-

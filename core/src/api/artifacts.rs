@@ -15,7 +15,12 @@ use crate::validate;
 
 /// An artifact as published to one profile: the stored artifact with that publication's
 /// client, profile, time and metadata.
-fn as_published(mut art: Artifact, client: &Client, profile: &str, publication: &Publication) -> Artifact {
+fn as_published(
+    mut art: Artifact,
+    client: &Client,
+    profile: &str,
+    publication: &Publication,
+) -> Artifact {
     client.client_id().clone_into(&mut art.client_id);
     profile.clone_into(&mut art.profile_id);
     art.created_at = publication.created_at;
@@ -24,14 +29,21 @@ fn as_published(mut art: Artifact, client: &Client, profile: &str, publication: 
 }
 
 fn stored<S: Store + ?Sized>(store: &S, artifact_id: &str) -> Result<Artifact> {
-    records::artifact(store, artifact_id)?
-        .ok_or_else(|| Error::not_found("ARTIFACT_NOT_FOUND", format!("Artifact '{artifact_id}' not found")))
+    records::artifact(store, artifact_id)?.ok_or_else(|| {
+        Error::not_found(
+            "ARTIFACT_NOT_FOUND",
+            format!("Artifact '{artifact_id}' not found"),
+        )
+    })
 }
 
 fn nothing_published(client: &Client, profile: &str) -> Error {
     Error::not_found(
         "NOTHING_PUBLISHED",
-        format!("Nothing has been published for {}/{profile} yet", client.client_id()),
+        format!(
+            "Nothing has been published for {}/{profile} yet",
+            client.client_id()
+        ),
     )
 }
 
@@ -44,8 +56,14 @@ pub(super) fn publish<S: Store + ?Sized>(ctx: &Ctx<'_, '_>, store: &mut S) -> Re
     }
     let (client, profile) = clients::target(ctx)?;
     let b: Body = body::optional(&ctx.body)?;
-    if b.changelog.as_ref().is_some_and(|c| c.chars().count() > 2000) {
-        return Err(Error::bad_request("INVALID_FIELD", "changelog is longer than 2000 characters"));
+    if b.changelog
+        .as_ref()
+        .is_some_and(|c| c.chars().count() > 2000)
+    {
+        return Err(Error::bad_request(
+            "INVALID_FIELD",
+            "changelog is longer than 2000 characters",
+        ));
     }
     let draft = records::draft(store, client.client_id(), profile)?;
     let report = validate::validate(&draft, &client.rules());
@@ -53,7 +71,11 @@ pub(super) fn publish<S: Store + ?Sized>(ctx: &Ctx<'_, '_>, store: &mut S) -> Re
         let summary: Vec<&str> = report.errors.iter().map(|i| i.message.as_str()).collect();
         let err = Error::bad_request(
             "VALIDATION_FAILED",
-            format!("The {}/{profile} draft is invalid: {}", client.client_id(), summary.join("; ")),
+            format!(
+                "The {}/{profile} draft is invalid: {}",
+                client.client_id(),
+                summary.join("; ")
+            ),
         );
         let mut extra = Map::new();
         extra.insert("errors".into(), json!(report.errors));
@@ -76,24 +98,53 @@ pub(super) fn publish<S: Store + ?Sized>(ctx: &Ctx<'_, '_>, store: &mut S) -> Re
             metadata.insert("server_count".into(), json!(draft.len()));
             metadata.insert("published_by".into(), Value::String(ctx.caller_label()));
             let seq = previous.map_or(0, |p| p.seq + 1);
-            (Publication { seq, artifact_id: artifact_id.clone(), created_at: now, metadata }, true)
+            (
+                Publication {
+                    seq,
+                    artifact_id: artifact_id.clone(),
+                    created_at: now,
+                    metadata,
+                },
+                true,
+            )
         }
     };
     if fresh {
         let mut batch = Batch::new();
         if records::artifact(store, &artifact_id)?.is_none() {
-            let sealed = artifact::seal(payload, client.client_id(), profile, now, &signing, publication.metadata.clone());
+            let sealed = artifact::seal(
+                payload,
+                client.client_id(),
+                profile,
+                now,
+                &signing,
+                publication.metadata.clone(),
+            );
             records::put_artifact(&mut batch, &sealed)?;
         }
         keys::archive(store, &mut batch, &signing, ctx.env)?;
         records::put_publication(&mut batch, client.client_id(), profile, &publication)?;
-        records::touch_profile(store, &mut batch, client.client_id(), client.default_profiles(), profile, now)?;
+        records::touch_profile(
+            store,
+            &mut batch,
+            client.client_id(),
+            client.default_profiles(),
+            profile,
+            now,
+        )?;
         store.commit(batch)?;
     }
     let message = if fresh {
-        format!("Published {} server(s) for {}/{profile}", draft.len(), client.client_id())
+        format!(
+            "Published {} server(s) for {}/{profile}",
+            draft.len(),
+            client.client_id()
+        )
     } else {
-        format!("{}/{profile} already has this exact config published; nothing changed", client.client_id())
+        format!(
+            "{}/{profile} already has this exact config published; nothing changed",
+            client.client_id()
+        )
     };
     Ok(reply::json(
         200,
@@ -112,9 +163,13 @@ pub(super) fn publish<S: Store + ?Sized>(ctx: &Ctx<'_, '_>, store: &mut S) -> Re
 /// `GET /v1/config/{c}/{p}`: the latest published artifact.
 pub(super) fn latest<S: Store + ?Sized>(ctx: &Ctx<'_, '_>, store: &mut S) -> Result<Response> {
     let (client, profile) = clients::target(ctx)?;
-    let publication = records::latest(store, client.client_id(), profile)?.ok_or_else(|| nothing_published(client, profile))?;
+    let publication = records::latest(store, client.client_id(), profile)?
+        .ok_or_else(|| nothing_published(client, profile))?;
     let art = stored(store, &publication.artifact_id)?;
-    Ok(reply::json(200, &as_published(art, client, profile, &publication)))
+    Ok(reply::json(
+        200,
+        &as_published(art, client, profile, &publication),
+    ))
 }
 
 /// `GET .../history`: every publication, newest first.
@@ -140,7 +195,10 @@ fn artifact_id_param<'a>(id: &'a str, field: &str) -> Result<&'a str> {
     if artifact::is_artifact_id(id) {
         Ok(id)
     } else {
-        Err(Error::bad_request("INVALID_ID", format!("Invalid {field}: must be 64 lowercase hex characters")))
+        Err(Error::bad_request(
+            "INVALID_ID",
+            format!("Invalid {field}: must be 64 lowercase hex characters"),
+        ))
     }
 }
 
@@ -155,7 +213,8 @@ pub(super) fn deploy<S: Store + ?Sized>(ctx: &Ctx<'_, '_>, store: &mut S) -> Res
     let (client, profile) = clients::target(ctx)?;
     let b: Body = body::optional(&ctx.body)?;
     let publication = match b.artifact_id.as_deref() {
-        None => records::latest(store, client.client_id(), profile)?.ok_or_else(|| nothing_published(client, profile))?,
+        None => records::latest(store, client.client_id(), profile)?
+            .ok_or_else(|| nothing_published(client, profile))?,
         Some(id) => {
             let id = artifact_id_param(id, "artifact_id")?;
             records::history(store, client.client_id(), profile)?
@@ -164,23 +223,36 @@ pub(super) fn deploy<S: Store + ?Sized>(ctx: &Ctx<'_, '_>, store: &mut S) -> Res
                 .ok_or_else(|| {
                     Error::not_found(
                         "ARTIFACT_NOT_FOUND",
-                        format!("Artifact '{id}' was never published for {}/{profile}", client.client_id()),
+                        format!(
+                            "Artifact '{id}' was never published for {}/{profile}",
+                            client.client_id()
+                        ),
                     )
                 })?
         }
     };
-    let art = as_published(stored(store, &publication.artifact_id)?, client, profile, &publication);
+    let art = as_published(
+        stored(store, &publication.artifact_id)?,
+        client,
+        profile,
+        &publication,
+    );
     let key = keys::verifier(store, ctx.env, &art.signing_key_id)?;
     artifact::verify(&art, &key)?;
     let payload = Payload::from_value(&art.payload)?;
 
     let (config_path, backup_path) = match ctx.env.files {
         Some(files) => {
-            let override_path = records::profile(store, client.client_id(), profile)?.and_then(|p| p.config_path);
+            let override_path =
+                records::profile(store, client.client_id(), profile)?.and_then(|p| p.config_path);
             let path = client.resolve_path(override_path.as_deref(), files)?;
             let existing = files.read(&path)?;
             let merged = config_file::merge(client, existing.as_deref(), &payload)?;
-            let backup = if existing.as_deref() == Some(merged.as_str()) { None } else { files.write(&path, &merged)? };
+            let backup = if existing.as_deref() == Some(merged.as_str()) {
+                None
+            } else {
+                files.write(&path, &merged)?
+            };
             (Some(path), backup)
         }
         None => (None, None),
@@ -221,7 +293,13 @@ pub(super) fn deploy<S: Store + ?Sized>(ctx: &Ctx<'_, '_>, store: &mut S) -> Res
 pub(super) fn deployed<S: Store + ?Sized>(ctx: &Ctx<'_, '_>, store: &mut S) -> Result<Response> {
     let (client, profile) = clients::target(ctx)?;
     let deployment = records::deployment(store, client.client_id(), profile)?.ok_or_else(|| {
-        Error::not_found("NOTHING_DEPLOYED", format!("Nothing has been deployed for {}/{profile} yet", client.client_id()))
+        Error::not_found(
+            "NOTHING_DEPLOYED",
+            format!(
+                "Nothing has been deployed for {}/{profile} yet",
+                client.client_id()
+            ),
+        )
     })?;
     let publication = records::history(store, client.client_id(), profile)?
         .into_iter()
@@ -230,8 +308,12 @@ pub(super) fn deployed<S: Store + ?Sized>(ctx: &Ctx<'_, '_>, store: &mut S) -> R
     if let Some(p) = &publication {
         art = as_published(art, client, profile, p);
     }
-    let mut body = serde_json::to_value(&art)
-        .map_err(|e| Error::internal("ENCODE_FAILED", format!("Could not encode the artifact: {e}")))?;
+    let mut body = serde_json::to_value(&art).map_err(|e| {
+        Error::internal(
+            "ENCODE_FAILED",
+            format!("Could not encode the artifact: {e}"),
+        )
+    })?;
     if let Value::Object(obj) = &mut body {
         obj.insert("deployed_at".into(), json!(deployment.deployed_at));
         obj.insert("config_path".into(), json!(deployment.config_path));

@@ -31,7 +31,11 @@ fn invalid() -> Error {
 }
 
 /// Authenticates a request from its headers. A bearer token is tried first, then the API key.
-pub(super) fn authenticate<S: Store + ?Sized>(headers: &HeaderMap, store: &S, env: &Env<'_>) -> Result<Caller> {
+pub(super) fn authenticate<S: Store + ?Sized>(
+    headers: &HeaderMap,
+    store: &S,
+    env: &Env<'_>,
+) -> Result<Caller> {
     if let Some(value) = headers.get(header::AUTHORIZATION) {
         let value = value.to_str().map_err(|_| invalid())?;
         let (scheme, token) = value.split_once(' ').ok_or_else(invalid)?;

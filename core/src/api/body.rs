@@ -8,7 +8,10 @@ use crate::error::{Error, Result};
 /// Parses a body that must be present.
 pub(super) fn required<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
     if body.iter().all(u8::is_ascii_whitespace) {
-        return Err(Error::bad_request("MISSING_BODY", "Request body is required: send a JSON object"));
+        return Err(Error::bad_request(
+            "MISSING_BODY",
+            "Request body is required: send a JSON object",
+        ));
     }
     parse(body)
 }
@@ -22,15 +25,24 @@ pub(super) fn optional<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
 }
 
 fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
-    let value: Value = serde_json::from_slice(body)
-        .map_err(|e| Error::bad_request("INVALID_JSON", format!("Invalid JSON in request body: {e}")))?;
+    let value: Value = serde_json::from_slice(body).map_err(|e| {
+        Error::bad_request("INVALID_JSON", format!("Invalid JSON in request body: {e}"))
+    })?;
     if !value.is_object() {
-        return Err(Error::bad_request("INVALID_BODY", "Request body must be a JSON object"));
+        return Err(Error::bad_request(
+            "INVALID_BODY",
+            "Request body must be a JSON object",
+        ));
     }
     serde_json::from_value(value).map_err(|e| {
         let msg = e.to_string();
-        match msg.strip_prefix("missing field `").and_then(|m| m.split('`').next()) {
-            Some(field) => Error::bad_request("MISSING_FIELD", format!("Missing required field '{field}'")),
+        match msg
+            .strip_prefix("missing field `")
+            .and_then(|m| m.split('`').next())
+        {
+            Some(field) => {
+                Error::bad_request("MISSING_FIELD", format!("Missing required field '{field}'"))
+            }
             None => Error::bad_request("INVALID_FIELD", format!("Invalid request body: {msg}")),
         }
     })
@@ -50,11 +62,24 @@ mod tests {
 
     #[test]
     fn errors_name_what_is_wrong() {
-        assert!(required::<B>(b"{oops").unwrap_err().detail.starts_with("Invalid JSON"));
-        assert_eq!(required::<B>(b"{}").unwrap_err().detail, "Missing required field 'server_id'");
+        assert!(
+            required::<B>(b"{oops")
+                .unwrap_err()
+                .detail
+                .starts_with("Invalid JSON")
+        );
+        assert_eq!(
+            required::<B>(b"{}").unwrap_err().detail,
+            "Missing required field 'server_id'"
+        );
         assert_eq!(required::<B>(b"").unwrap_err().code, "MISSING_BODY");
         assert_eq!(required::<B>(b"[1]").unwrap_err().code, "INVALID_BODY");
-        assert!(required::<B>(br#"{"server_id": 3}"#).unwrap_err().detail.contains("invalid type"));
+        assert!(
+            required::<B>(br#"{"server_id": 3}"#)
+                .unwrap_err()
+                .detail
+                .contains("invalid type")
+        );
         assert!(optional::<B>(b"  ").is_err());
     }
 }

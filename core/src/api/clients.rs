@@ -32,12 +32,24 @@ pub(super) fn profiles<S: Store + ?Sized>(ctx: &Ctx<'_, '_>, store: &mut S) -> R
     let client = of(ctx)?;
     let stored = records::profiles(store, client.client_id())?;
     let mut ids: Vec<String> = client.default_profiles().to_vec();
-    ids.extend(stored.iter().map(|p| p.profile_id.clone()).filter(|id| !client.default_profiles().contains(id)));
+    ids.extend(
+        stored
+            .iter()
+            .map(|p| p.profile_id.clone())
+            .filter(|id| !client.default_profiles().contains(id)),
+    );
     let overrides: serde_json::Map<String, serde_json::Value> = stored
         .iter()
-        .filter_map(|p| p.config_path.as_ref().map(|path| (p.profile_id.clone(), json!(path))))
+        .filter_map(|p| {
+            p.config_path
+                .as_ref()
+                .map(|path| (p.profile_id.clone(), json!(path)))
+        })
         .collect();
-    Ok(reply::json(200, &json!({ "client_id": client.client_id(), "profiles": ids, "config_paths": overrides })))
+    Ok(reply::json(
+        200,
+        &json!({ "client_id": client.client_id(), "profiles": ids, "config_paths": overrides }),
+    ))
 }
 
 /// `POST /v1/clients/{client_id}/profiles`: create a profile, or set its config path override.
@@ -56,7 +68,11 @@ pub(super) fn put_profile<S: Store + ?Sized>(ctx: &Ctx<'_, '_>, store: &mut S) -
     }
     let created_at = records::profile(store, client.client_id(), profile_id)?
         .map_or_else(|| ctx.env.clock.now(), |p| p.created_at);
-    let record = ProfileRecord { profile_id: profile_id.to_owned(), config_path: b.config_path, created_at };
+    let record = ProfileRecord {
+        profile_id: profile_id.to_owned(),
+        config_path: b.config_path,
+        created_at,
+    };
     let mut batch = Batch::new();
     records::put_profile(&mut batch, client.client_id(), &record)?;
     store.commit(batch)?;

@@ -51,14 +51,20 @@ impl CorsOrigins {
         };
         h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
         if credentials {
-            h.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, HeaderValue::from_static("true"));
+            h.insert(
+                header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+                HeaderValue::from_static("true"),
+            );
         }
         if preflight {
             h.insert(header::ACCESS_CONTROL_ALLOW_METHODS, ALLOW_METHODS);
             h.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, ALLOW_HEADERS);
             h.insert(header::ACCESS_CONTROL_MAX_AGE, MAX_AGE);
         } else {
-            h.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static("X-Request-ID, WWW-Authenticate"));
+            h.insert(
+                header::ACCESS_CONTROL_EXPOSE_HEADERS,
+                HeaderValue::from_static("X-Request-ID, WWW-Authenticate"),
+            );
         }
     }
 }

@@ -22,7 +22,14 @@ pub(super) fn add<S: Store + ?Sized>(ctx: &Ctx<'_, '_>, store: &mut S) -> Result
     let name = draft::add(&mut current, catalog::catalog(), &req)?;
     let mut batch = Batch::new();
     records::put_draft(&mut batch, client.client_id(), profile, &current)?;
-    records::touch_profile(store, &mut batch, client.client_id(), client.default_profiles(), profile, ctx.env.clock.now())?;
+    records::touch_profile(
+        store,
+        &mut batch,
+        client.client_id(),
+        client.default_profiles(),
+        profile,
+        ctx.env.clock.now(),
+    )?;
     store.commit(batch)?;
     Ok(reply::json(
         200,
@@ -89,5 +96,8 @@ pub(super) fn clear<S: Store + ?Sized>(ctx: &Ctx<'_, '_>, store: &mut S) -> Resu
 pub(super) fn validate<S: Store + ?Sized>(ctx: &Ctx<'_, '_>, store: &mut S) -> Result<Response> {
     let (client, profile) = clients::target(ctx)?;
     let current = records::draft(store, client.client_id(), profile)?;
-    Ok(reply::json(200, &validate::validate(&current, &client.rules())))
+    Ok(reply::json(
+        200,
+        &validate::validate(&current, &client.rules()),
+    ))
 }

@@ -18,7 +18,10 @@ pub(super) fn current<S: Store + ?Sized>(store: &S, env: &Env<'_>) -> Result<Opt
     };
     pem.map(|pem| {
         SigningKeys::from_pkcs8_pem(&pem).map_err(|e| {
-            Error::internal("SIGNING_KEY_UNREADABLE", format!("The stored signing key cannot be read: {}", e.detail))
+            Error::internal(
+                "SIGNING_KEY_UNREADABLE",
+                format!("The stored signing key cannot be read: {}", e.detail),
+            )
         })
     })
     .transpose()
@@ -36,19 +39,32 @@ pub(super) fn required<S: Store + ?Sized>(store: &S, env: &Env<'_>) -> Result<Si
 
 /// Adds archiving the public half of `keys` to `batch` unless it is archived already, so that
 /// artifacts it signs stay verifiable after a rotation.
-pub(super) fn archive<S: Store + ?Sized>(store: &S, batch: &mut Batch, keys: &SigningKeys, env: &Env<'_>) -> Result<()> {
+pub(super) fn archive<S: Store + ?Sized>(
+    store: &S,
+    batch: &mut Batch,
+    keys: &SigningKeys,
+    env: &Env<'_>,
+) -> Result<()> {
     let key_id = keys.key_id();
     if records::public_key(store, &key_id)?.is_none() {
         records::put_public_key(
             batch,
-            &PublicKeyRecord { key_id, public_key: keys.public_key_pem()?, created_at: env.clock.now() },
+            &PublicKeyRecord {
+                key_id,
+                public_key: keys.public_key_pem()?,
+                created_at: env.clock.now(),
+            },
         )?;
     }
     Ok(())
 }
 
 /// The public key with id `key_id`: the archive first, then the current key.
-pub(super) fn verifier<S: Store + ?Sized>(store: &S, env: &Env<'_>, key_id: &str) -> Result<PublicKey> {
+pub(super) fn verifier<S: Store + ?Sized>(
+    store: &S,
+    env: &Env<'_>,
+    key_id: &str,
+) -> Result<PublicKey> {
     if let Some(record) = records::public_key(store, key_id)? {
         return PublicKey::from_spki_pem(&record.public_key);
     }
@@ -56,7 +72,9 @@ pub(super) fn verifier<S: Store + ?Sized>(store: &S, env: &Env<'_>, key_id: &str
         Some(keys) if keys.key_id() == key_id => Ok(keys.public_key()),
         _ => Err(Error::conflict(
             "SIGNING_KEY_UNKNOWN",
-            format!("The key '{key_id}' that signed this artifact is not known here, so its signature cannot be verified"),
+            format!(
+                "The key '{key_id}' that signed this artifact is not known here, so its signature cannot be verified"
+            ),
         )),
     }
 }
@@ -91,7 +109,10 @@ pub(super) fn initialize<S: Store + ?Sized>(ctx: &Ctx<'_, '_>, store: &mut S) ->
     }
     archive(store, &mut batch, &keys, env)?;
     store.commit(batch)?;
-    let known: Vec<_> = records::public_keys(store)?.into_iter().map(|k| k.key_id).collect();
+    let known: Vec<_> = records::public_keys(store)?
+        .into_iter()
+        .map(|k| k.key_id)
+        .collect();
     Ok(reply::json(
         200,
         &json!({
@@ -108,8 +129,12 @@ pub(super) fn initialize<S: Store + ?Sized>(ctx: &Ctx<'_, '_>, store: &mut S) ->
 
 /// `GET /v1/keys/public`.
 pub(super) fn public<S: Store + ?Sized>(ctx: &Ctx<'_, '_>, store: &mut S) -> Result<Response> {
-    let keys = current(store, ctx.env)?
-        .ok_or_else(|| Error::not_found("KEYS_NOT_INITIALIZED", "Signing keys are not initialized yet"))?;
+    let keys = current(store, ctx.env)?.ok_or_else(|| {
+        Error::not_found(
+            "KEYS_NOT_INITIALIZED",
+            "Signing keys are not initialized yet",
+        )
+    })?;
     Ok(reply::json(
         200,
         &json!({ "key_id": keys.key_id(), "public_key": keys.public_key_pem()?, "algorithm": "Ed25519" }),

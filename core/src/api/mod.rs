@@ -65,7 +65,10 @@ impl Settings {
     /// `MCP_ORCHESTRATION_CORS_ORIGINS`; an empty API key counts as none.
     pub fn from_vars(api_key: Option<&str>, cors_origins: Option<&str>) -> Self {
         Self {
-            api_key: api_key.map(str::trim).filter(|k| !k.is_empty()).map(str::to_owned),
+            api_key: api_key
+                .map(str::trim)
+                .filter(|k| !k.is_empty())
+                .map(str::to_owned),
             cors_origins: CorsOrigins::parse(cors_origins),
             version: env!("CARGO_PKG_VERSION").to_owned(),
         }
@@ -105,7 +108,9 @@ struct Ctx<'r, 'e> {
 impl Ctx<'_, '_> {
     /// Who is calling, as recorded on publishes and deploys.
     fn caller_label(&self) -> String {
-        self.caller.as_ref().map_or_else(|| "anonymous".to_owned(), Caller::label)
+        self.caller
+            .as_ref()
+            .map_or_else(|| "anonymous".to_owned(), Caller::label)
     }
 }
 
@@ -130,11 +135,18 @@ pub fn handle<S: Store + ?Sized>(req: Request, store: &mut S, env: &Env<'_>) -> 
     if parts.method == Method::HEAD {
         *res.body_mut() = Bytes::new();
     }
-    env.settings.cors_origins.apply(&parts.headers, &mut res, preflight);
+    env.settings
+        .cors_origins
+        .apply(&parts.headers, &mut res, preflight);
     res
 }
 
-fn dispatch<S: Store + ?Sized>(parts: &Parts, body: Bytes, store: &mut S, env: &Env<'_>) -> Result<Response> {
+fn dispatch<S: Store + ?Sized>(
+    parts: &Parts,
+    body: Bytes,
+    store: &mut S,
+    env: &Env<'_>,
+) -> Result<Response> {
     if body.len() > MAX_BODY_BYTES {
         return Err(Error::new(
             ErrorKind::PayloadTooLarge,
@@ -142,10 +154,24 @@ fn dispatch<S: Store + ?Sized>(parts: &Parts, body: Bytes, store: &mut S, env: &
             format!("Request body is larger than the limit of {MAX_BODY_BYTES} bytes"),
         ));
     }
-    let method = if parts.method == Method::HEAD { Method::GET } else { parts.method.clone() };
+    let method = if parts.method == Method::HEAD {
+        Method::GET
+    } else {
+        parts.method.clone()
+    };
     let (spec, params) = route::resolve(&method, parts.uri.path())?;
-    let caller = if spec.path.starts_with("/v1/") { Some(auth::authenticate(&parts.headers, store, env)?) } else { None };
-    let ctx = Ctx { params, query: parts.uri.query(), body, caller, env };
+    let caller = if spec.path.starts_with("/v1/") {
+        Some(auth::authenticate(&parts.headers, store, env)?)
+    } else {
+        None
+    };
+    let ctx = Ctx {
+        params,
+        query: parts.uri.query(),
+        body,
+        caller,
+        env,
+    };
     let res = route_to(spec.route, &ctx, store)?;
     if !is_read_only(&method) && !env.usage.is_empty() {
         // Writes already cost a commit; fold pending token usage in while we are here. A
@@ -157,8 +183,15 @@ fn dispatch<S: Store + ?Sized>(parts: &Parts, body: Bytes, store: &mut S, env: &
 
 fn route_to<S: Store + ?Sized>(route: Route, ctx: &Ctx<'_, '_>, store: &mut S) -> Result<Response> {
     match route {
-        Route::Health => Ok(reply::json(200, &json!({"status": "healthy", "version": ctx.env.settings.version}))),
-        Route::OpenApi => Ok(reply::bytes(200, reply::JSON, Bytes::from_static(openapi::DOCUMENT.as_bytes()))),
+        Route::Health => Ok(reply::json(
+            200,
+            &json!({"status": "healthy", "version": ctx.env.settings.version}),
+        )),
+        Route::OpenApi => Ok(reply::bytes(
+            200,
+            reply::JSON,
+            Bytes::from_static(openapi::DOCUMENT.as_bytes()),
+        )),
         Route::Docs => Ok(reply::bytes(
             200,
             HeaderValue::from_static("text/html; charset=utf-8"),

@@ -24,7 +24,10 @@ pub fn bytes(status: u16, content_type: HeaderValue, body: Bytes) -> Response {
 pub fn json<T: Serialize + ?Sized>(status: u16, value: &T) -> Response {
     match serde_json::to_vec(value) {
         Ok(body) => bytes(status, JSON, Bytes::from(body)),
-        Err(e) => error(&Error::internal("ENCODE_FAILED", format!("Could not encode the response: {e}"))),
+        Err(e) => error(&Error::internal(
+            "ENCODE_FAILED",
+            format!("Could not encode the response: {e}"),
+        )),
     }
 }
 
@@ -44,7 +47,8 @@ pub fn error_with(err: &Error, mut extra: Map<String, Value>) -> Response {
         Err(_) => bytes(500, JSON, Bytes::from_static(br#"{"detail":"Could not encode the error","error_type":"InternalError","code":"ENCODE_FAILED"}"#)),
     };
     if err.kind == ErrorKind::Unauthorized {
-        res.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        res.headers_mut()
+            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
     }
     res
 }

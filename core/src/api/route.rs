@@ -74,7 +74,11 @@ pub struct RouteSpec {
 }
 
 const fn spec(method: Method, path: &'static str, route: Route) -> RouteSpec {
-    RouteSpec { method, path, route }
+    RouteSpec {
+        method,
+        path,
+        route,
+    }
 }
 
 /// Every route served. Paths outside `/v1/` need no credentials.
@@ -83,19 +87,67 @@ pub static ROUTES: &[RouteSpec] = &[
     spec(Method::GET, "/openapi.json", Route::OpenApi),
     spec(Method::GET, "/docs", Route::Docs),
     spec(Method::GET, "/v1/clients", Route::ListClients),
-    spec(Method::GET, "/v1/clients/{client_id}/profiles", Route::ListProfiles),
-    spec(Method::POST, "/v1/clients/{client_id}/profiles", Route::PutProfile),
+    spec(
+        Method::GET,
+        "/v1/clients/{client_id}/profiles",
+        Route::ListProfiles,
+    ),
+    spec(
+        Method::POST,
+        "/v1/clients/{client_id}/profiles",
+        Route::PutProfile,
+    ),
     spec(Method::POST, "/v1/config/diff", Route::Diff),
-    spec(Method::GET, "/v1/config/{client_id}/{profile}", Route::LatestConfig),
-    spec(Method::POST, "/v1/config/{client_id}/{profile}/draft/add", Route::DraftAdd),
-    spec(Method::POST, "/v1/config/{client_id}/{profile}/draft/remove", Route::DraftRemove),
-    spec(Method::GET, "/v1/config/{client_id}/{profile}/draft", Route::DraftGet),
-    spec(Method::DELETE, "/v1/config/{client_id}/{profile}/draft", Route::DraftClear),
-    spec(Method::POST, "/v1/config/{client_id}/{profile}/validate", Route::Validate),
-    spec(Method::POST, "/v1/config/{client_id}/{profile}/publish", Route::Publish),
-    spec(Method::POST, "/v1/config/{client_id}/{profile}/deploy", Route::Deploy),
-    spec(Method::GET, "/v1/config/{client_id}/{profile}/history", Route::History),
-    spec(Method::GET, "/v1/config/{client_id}/{profile}/deployed", Route::Deployed),
+    spec(
+        Method::GET,
+        "/v1/config/{client_id}/{profile}",
+        Route::LatestConfig,
+    ),
+    spec(
+        Method::POST,
+        "/v1/config/{client_id}/{profile}/draft/add",
+        Route::DraftAdd,
+    ),
+    spec(
+        Method::POST,
+        "/v1/config/{client_id}/{profile}/draft/remove",
+        Route::DraftRemove,
+    ),
+    spec(
+        Method::GET,
+        "/v1/config/{client_id}/{profile}/draft",
+        Route::DraftGet,
+    ),
+    spec(
+        Method::DELETE,
+        "/v1/config/{client_id}/{profile}/draft",
+        Route::DraftClear,
+    ),
+    spec(
+        Method::POST,
+        "/v1/config/{client_id}/{profile}/validate",
+        Route::Validate,
+    ),
+    spec(
+        Method::POST,
+        "/v1/config/{client_id}/{profile}/publish",
+        Route::Publish,
+    ),
+    spec(
+        Method::POST,
+        "/v1/config/{client_id}/{profile}/deploy",
+        Route::Deploy,
+    ),
+    spec(
+        Method::GET,
+        "/v1/config/{client_id}/{profile}/history",
+        Route::History,
+    ),
+    spec(
+        Method::GET,
+        "/v1/config/{client_id}/{profile}/deployed",
+        Route::Deployed,
+    ),
     spec(Method::GET, "/v1/servers", Route::ListServers),
     spec(Method::GET, "/v1/servers/{server_id}", Route::GetServer),
     spec(Method::POST, "/v1/keys/initialize", Route::InitKeys),
@@ -103,7 +155,11 @@ pub static ROUTES: &[RouteSpec] = &[
     spec(Method::POST, "/v1/tokens", Route::CreateToken),
     spec(Method::GET, "/v1/tokens", Route::ListTokens),
     spec(Method::DELETE, "/v1/tokens/{token_id}", Route::RevokeToken),
-    spec(Method::GET, "/v1/artifacts/{artifact_id}", Route::GetArtifact),
+    spec(
+        Method::GET,
+        "/v1/artifacts/{artifact_id}",
+        Route::GetArtifact,
+    ),
 ];
 
 /// Path parameters of a routed request, percent-decoded, in pattern order.
@@ -113,7 +169,10 @@ pub struct Params(Vec<(&'static str, String)>);
 impl Params {
     /// The raw (decoded, not yet validated) value of parameter `name`.
     pub fn raw(&self, name: &str) -> &str {
-        self.0.iter().find(|(n, _)| *n == name).map_or("", |(_, v)| v.as_str())
+        self.0
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or("", |(_, v)| v.as_str())
     }
 
     /// Parameter `name` checked as an id; a malformed one is a 400 naming it.
@@ -135,19 +194,30 @@ pub fn resolve(method: &Method, path: &str) -> Result<(&'static RouteSpec, Param
         }
     }
     if allowed.is_empty() {
-        Err(Error::not_found("ROUTE_NOT_FOUND", format!("No route for {method} {}", printable(path))))
+        Err(Error::not_found(
+            "ROUTE_NOT_FOUND",
+            format!("No route for {method} {}", printable(path)),
+        ))
     } else {
         Err(Error::new(
             ErrorKind::MethodNotAllowed,
             "METHOD_NOT_ALLOWED",
-            format!("Method {method} is not allowed on {}; allowed: {}", printable(path), allowed.join(", ")),
+            format!(
+                "Method {method} is not allowed on {}; allowed: {}",
+                printable(path),
+                allowed.join(", ")
+            ),
         ))
     }
 }
 
 /// The methods served on `path`, for an `Allow` header.
 pub fn allowed_methods(path: &str) -> Vec<&'static str> {
-    ROUTES.iter().filter(|s| match_path(s.path, path).is_some()).map(|s| s.method.as_str()).collect()
+    ROUTES
+        .iter()
+        .filter(|s| match_path(s.path, path).is_some())
+        .map(|s| s.method.as_str())
+        .collect()
 }
 
 fn match_path(pattern: &'static str, path: &str) -> Option<Params> {
@@ -160,7 +230,10 @@ fn match_path(pattern: &'static str, path: &str) -> Option<Params> {
                 if seg.is_empty() {
                     return None;
                 }
-                params.push((name, percent_decode_str(seg).decode_utf8_lossy().into_owned()));
+                params.push((
+                    name,
+                    percent_decode_str(seg).decode_utf8_lossy().into_owned(),
+                ));
             }
             None if pat == seg => {}
             None => return None,
@@ -192,8 +265,14 @@ mod tests {
 
     #[test]
     fn diff_is_not_taken_for_a_client_id() {
-        assert_eq!(resolve(&Method::POST, "/v1/config/diff").unwrap().0.route, Route::Diff);
-        assert_eq!(resolve(&Method::GET, "/v1/config/a/b").unwrap().0.route, Route::LatestConfig);
+        assert_eq!(
+            resolve(&Method::POST, "/v1/config/diff").unwrap().0.route,
+            Route::Diff
+        );
+        assert_eq!(
+            resolve(&Method::GET, "/v1/config/a/b").unwrap().0.route,
+            Route::LatestConfig
+        );
     }
 
     #[test]
@@ -202,8 +281,16 @@ mod tests {
         assert_eq!(err.status(), 405);
         assert!(err.detail.contains("GET") && err.detail.contains("POST"));
         assert_eq!(resolve(&Method::GET, "/v1/nope").unwrap_err().status(), 404);
-        assert_eq!(resolve(&Method::GET, "/v1/clients/").unwrap_err().status(), 404);
-        assert_eq!(resolve(&Method::GET, "/v1/clients/x/profiles/extra").unwrap_err().status(), 404);
+        assert_eq!(
+            resolve(&Method::GET, "/v1/clients/").unwrap_err().status(),
+            404
+        );
+        assert_eq!(
+            resolve(&Method::GET, "/v1/clients/x/profiles/extra")
+                .unwrap_err()
+                .status(),
+            404
+        );
     }
 
     #[test]
@@ -221,7 +308,12 @@ mod tests {
     fn every_pattern_is_unique_per_method() {
         for (i, a) in ROUTES.iter().enumerate() {
             for b in &ROUTES[i + 1..] {
-                assert!(!(a.method == b.method && a.path == b.path), "{} {}", a.method, a.path);
+                assert!(
+                    !(a.method == b.method && a.path == b.path),
+                    "{} {}",
+                    a.method,
+                    a.path
+                );
             }
         }
     }

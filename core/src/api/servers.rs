@@ -17,7 +17,10 @@ pub(super) fn list(ctx: &Ctx<'_, '_>) -> Result<Response> {
         }
     }
     let servers = catalog::catalog().search(q.as_deref(), transport);
-    Ok(reply::json(200, &json!({ "servers": servers, "count": servers.len() })))
+    Ok(reply::json(
+        200,
+        &json!({ "servers": servers, "count": servers.len() }),
+    ))
 }
 
 /// `GET /v1/servers/{server_id}`.

@@ -18,7 +18,13 @@ pub(super) fn create<S: Store + ?Sized>(ctx: &Ctx<'_, '_>, store: &mut S) -> Res
         expires_in_days: Option<u32>,
     }
     let b: Body = body::optional(&ctx.body)?;
-    let issued = token::issue(store, ctx.env.clock, ctx.env.entropy, b.name.as_deref(), b.expires_in_days)?;
+    let issued = token::issue(
+        store,
+        ctx.env.clock,
+        ctx.env.entropy,
+        b.name.as_deref(),
+        b.expires_in_days,
+    )?;
     let r = &issued.record;
     Ok(reply::json(
         201,
