@@ -281,9 +281,14 @@ fn required_env_vars_must_be_given() {
 #[test]
 fn required_params_must_be_given() {
     let client = target().client();
-    let server = catalog(&client)
+    let mut candidates: Vec<Value> = catalog(&client)
         .into_iter()
-        .find(|s| !required_params(s).is_empty() && required_env(s).is_empty())
+        .filter(|s| !required_params(s).is_empty() && required_env(s).is_empty())
+        .collect();
+    candidates.sort_by_key(|s| s["transport"] != json!("stdio"));
+    let server = candidates
+        .into_iter()
+        .next()
         .expect("the catalog has a server with required params (and no required env)");
     let id = server["server_id"].as_str().expect("server_id");
     let params = required_params(&server);
@@ -301,10 +306,26 @@ fn required_params_must_be_given() {
             r.detail()
         );
     }
+    assert_eq!(
+        draft(&client, &profile)["server_count"],
+        json!(0),
+        "a rejected add must change nothing"
+    );
 
-    let values: serde_json::Map<String, Value> = params
+    // Each required parameter gets the example value its catalog entry documents.
+    let values: serde_json::Map<String, Value> = server["parameters"]
+        .as_array()
+        .expect("parameters list")
         .iter()
-        .map(|p| (p.clone(), json!("/tmp/blackbox-param")))
+        .filter(|p| p["required"] == json!(true))
+        .map(|p| {
+            let name = p["name"].as_str().expect("parameter name").to_owned();
+            let example = p["example"]
+                .as_str()
+                .unwrap_or("/tmp/blackbox-param")
+                .to_owned();
+            (name, json!(example))
+        })
         .collect();
     let body = client
         .post(
@@ -313,10 +334,13 @@ fn required_params_must_be_given() {
         )
         .expect(200);
     let entry = body["draft"]["mcpServers"][id].to_string();
-    assert!(
-        entry.contains("/tmp/blackbox-param"),
-        "the param value must reach the entry: {entry}"
-    );
+    for value in values.values() {
+        let value = value.as_str().expect("string");
+        assert!(
+            entry.contains(value),
+            "the param value {value} must reach the entry: {entry}"
+        );
+    }
 }
 
 #[test]
