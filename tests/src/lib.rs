@@ -834,9 +834,11 @@ pub fn native_only(test: &str) -> bool {
         .map(|v| v.is_empty())
         .unwrap_or(true);
     if !spawned {
-        println!(
-            "note: {test} skipped: it needs a native server started by the harness (MCP_TEST_BASE_URL is set)"
+        // Written to stderr directly, past the test harness's output capture, so it always shows.
+        let note = format!(
+            "note: {test} skipped: it needs a native server started by the harness (MCP_TEST_BASE_URL is set)\n"
         );
+        let _ = std::io::stderr().write_all(note.as_bytes());
     }
     spawned
 }
