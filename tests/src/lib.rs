@@ -13,6 +13,14 @@
 //!   elsewhere they print a note and return.
 //!
 //! Every test uses its own profile ([`unique_id`]), so tests share one server and run in any order.
+//! Tests that need a fresh state (a restart, a first start, an origin list, real client files)
+//! start their own [`Server`]. Key rotation changes global state, so it lives alone in `keys.rs`.
+//!
+//! ```text
+//! cargo build -p mcp-orchestration && cargo test -p mcp-orchestration-blackbox
+//! MCP_TEST_BASE_URL=http://127.0.0.1:8787 MCP_TEST_API_KEY=<key> MCP_TEST_TARGET=worker \
+//!     cargo test -p mcp-orchestration-blackbox
+//! ```
 
 use std::collections::hash_map::RandomState;
 use std::fs::{File, OpenOptions};

@@ -292,3 +292,117 @@ fn deploy_into_an_unparseable_file_is_409_and_leaves_it_untouched() {
         .get(&config_path(CLIENT, &profile, "/deployed"))
         .expect_error(404);
 }
+
+/// `text` without its `//` comment lines, parsed as JSON.
+fn parse_jsonc_lines(text: &str) -> Value {
+    let json: String = text
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    serde_json::from_str(&json).unwrap_or_else(|e| panic!("not JSON(C): {e}: {text}"))
+}
+
+/// Deploys a two-entry artifact to `client_id`, whose file (relative to `HOME`) starts as
+/// `original`; returns the artifact and the file's text after the deploy.
+fn deploy_to(client_id: &str, relative: &str, original: &str) -> (Value, String) {
+    let server = Server::start(ServerOptions::default());
+    let client = server.client();
+    let path = server.home().join(relative);
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("create config dir");
+    std::fs::write(&path, original).expect("write config");
+    ensure_keys(&client);
+    let profile = unique_id(client_id);
+    add_entry(
+        &client,
+        client_id,
+        &profile,
+        &simple_server_id(&client, 0),
+        Some("alpha"),
+    );
+    add_entry(
+        &client,
+        client_id,
+        &profile,
+        &simple_server_id(&client, 1),
+        Some("beta"),
+    );
+    let id = publish(&client, client_id, &profile);
+    let artifact = client.get(&format!("/v1/artifacts/{id}")).expect(200);
+    let body = client
+        .post(&config_path(client_id, &profile, "/deploy"), &json!({}))
+        .expect(200);
+    assert_eq!(body["config_path"], json!(path.to_string_lossy()), "{body}");
+    (
+        artifact,
+        std::fs::read_to_string(&path).expect("read deployed file"),
+    )
+}
+
+#[test]
+fn deploy_renders_vs_code_servers_and_keeps_its_comments() {
+    if !native_only("deploy_renders_vs_code_servers_and_keeps_its_comments") {
+        return;
+    }
+    let original = "// My VS Code MCP servers\n{\n  \"inputs\": [{\"id\": \"tok\", \"type\": \"promptString\"}],\n  \"servers\": {}\n}\n";
+    let (artifact, text) = deploy_to("vscode", ".config/Code/User/mcp.json", original);
+    assert!(
+        text.contains("// My VS Code MCP servers"),
+        "comments must survive a deploy:\n{text}"
+    );
+    let file = parse_jsonc_lines(&text);
+    assert_eq!(
+        file["inputs"],
+        json!([{"id": "tok", "type": "promptString"}]),
+        "unmanaged keys survive: {file}"
+    );
+    let servers = file["servers"]
+        .as_object()
+        .unwrap_or_else(|| panic!("no servers block: {file}"));
+    let payload = artifact["payload"]["mcpServers"]
+        .as_object()
+        .expect("payload");
+    assert_eq!(servers.len(), payload.len(), "{file}");
+    for (name, entry) in payload {
+        let rendered = &servers[name];
+        assert_eq!(
+            rendered["type"],
+            json!("stdio"),
+            "VS Code entries need a type: {rendered}"
+        );
+        assert_eq!(rendered["command"], entry["command"], "{rendered}");
+        assert_eq!(rendered["args"], entry["args"], "{rendered}");
+    }
+}
+
+#[test]
+fn deploy_renders_zed_context_servers() {
+    if !native_only("deploy_renders_zed_context_servers") {
+        return;
+    }
+    let original = "{\n  \"theme\": \"One Dark\",\n  \"context_servers\": {}\n}\n";
+    let (artifact, text) = deploy_to("zed", ".config/zed/settings.json", original);
+    let file = parse_jsonc_lines(&text);
+    assert_eq!(
+        file["theme"],
+        json!("One Dark"),
+        "unmanaged keys survive: {file}"
+    );
+    let servers = file["context_servers"]
+        .as_object()
+        .unwrap_or_else(|| panic!("no context_servers: {file}"));
+    let payload = artifact["payload"]["mcpServers"]
+        .as_object()
+        .expect("payload");
+    assert_eq!(servers.len(), payload.len(), "{file}");
+    for (name, entry) in payload {
+        let rendered = &servers[name];
+        assert_eq!(
+            rendered["source"],
+            json!("custom"),
+            "Zed entries carry source custom: {rendered}"
+        );
+        assert_eq!(rendered["command"], entry["command"], "{rendered}");
+        assert_eq!(rendered["args"], entry["args"], "{rendered}");
+    }
+}
