@@ -1,4 +1,14 @@
 //! The state every request shares, and answering one request with the core.
+//!
+//! Token usage: a read request's use is counted in the shared in-memory [`Usage`], which
+//! [`App::flush_usage`] saves every few seconds. Saving moves counts out of memory and into the
+//! store in one write transaction; a token listing (a read) sums the two, so it must not run
+//! in between. The usage gate makes the pair atomic for readers: reads share it, a flush takes
+//! it alone for one short transaction. A write request counts its caller's use in a ledger of
+//! its own, which the core folds into the store inside the request's transaction, so writes
+//! never take the gate.
+
+use std::sync::{PoisonError, RwLock};
 
 use mcp_orchestration_core::api::{self, Env, Settings};
 use mcp_orchestration_core::usage::Usage;
@@ -16,6 +26,7 @@ pub struct App {
     keyring: FileKeyring,
     settings: Settings,
     usage: Usage,
+    usage_gate: RwLock<()>,
 }
 
 impl App {
@@ -26,6 +37,7 @@ impl App {
             keyring,
             settings,
             usage: Usage::new(),
+            usage_gate: RwLock::new(()),
         }
     }
 
@@ -43,18 +55,21 @@ impl App {
     /// other request inside one immediate write transaction. Blocks; call it off the async
     /// runtime. A store failure becomes the core's 500 error body.
     pub fn answer(&self, req: api::Request) -> api::Response {
-        let env = Env {
-            clock: &SystemClock,
-            entropy: &OsEntropy,
-            files: Some(&FsClientFiles),
-            keyring: Some(&self.keyring),
-            usage: &self.usage,
-            settings: &self.settings,
-        };
         let answered = if api::is_read_only(req.method()) {
-            self.db.read(|store| api::handle(req, store, &env))
+            let _gate = self
+                .usage_gate
+                .read()
+                .unwrap_or_else(PoisonError::into_inner);
+            self.db
+                .read(|store| api::handle(req, store, &self.env(&self.usage)))
         } else {
-            self.db.write(|store| api::handle(req, store, &env))
+            let own = Usage::new();
+            let answered = self
+                .db
+                .write(|store| api::handle(req, store, &self.env(&own)));
+            // Uses the core did not fold in (the request failed) wait for the next flush.
+            self.usage.restore(own.take());
+            answered
         };
         answered.unwrap_or_else(|err| {
             tracing::error!(code = err.code, "{}", err.detail);
@@ -62,14 +77,30 @@ impl App {
         })
     }
 
-    /// Saves the token usage counted since the last save. Blocks.
+    /// Saves the token usage counted since the last save. Blocks readers for one short write
+    /// transaction.
     pub fn flush_usage(&self) -> Result<()> {
+        let _gate = self
+            .usage_gate
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
         if self.usage.is_empty() {
             return Ok(());
         }
         self.db
             .write(|store| token::flush_usage(store, &self.usage))
             .flatten()
+    }
+
+    fn env<'a>(&'a self, usage: &'a Usage) -> Env<'a> {
+        Env {
+            clock: &SystemClock,
+            entropy: &OsEntropy,
+            files: Some(&FsClientFiles),
+            keyring: Some(&self.keyring),
+            usage,
+            settings: &self.settings,
+        }
     }
 
     /// Issues an `admin` token if the store has no live token, and returns it. Blocks.
@@ -83,5 +114,117 @@ impl App {
                     .map(|issued| Some(issued.token))
             })
             .flatten()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    use bytes::Bytes;
+
+    use super::*;
+    use crate::home::Home;
+
+    fn app(dir: &tempfile::TempDir) -> App {
+        let home = Home::at(dir.path());
+        let settings = Settings::from_vars(Some("test-key"), None);
+        App::new(home.open_store().unwrap(), home.keyring(), settings)
+    }
+
+    fn get(app: &App, path: &str, header: (&str, &str)) -> serde_json::Value {
+        let req = http::Request::get(path)
+            .header(header.0, header.1)
+            .body(Bytes::new())
+            .unwrap();
+        let res = app.answer(req);
+        assert_eq!(res.status(), 200, "{path}");
+        serde_json::from_slice(res.body()).unwrap()
+    }
+
+    #[test]
+    fn a_token_listing_never_misses_uses_while_they_are_being_saved() {
+        // Several callers each use their own token and list it while a flusher saves usage
+        // non-stop: every listing must count every use so far, never fewer.
+        let dir = tempfile::tempdir().unwrap();
+        let app = Arc::new(app(&dir));
+        let done = Arc::new(AtomicBool::new(false));
+        let flusher = {
+            let (app, done) = (Arc::clone(&app), Arc::clone(&done));
+            std::thread::spawn(move || {
+                while !done.load(Ordering::Relaxed) {
+                    app.flush_usage().unwrap();
+                }
+            })
+        };
+        let callers: Vec<_> = (0..8)
+            .map(|_| {
+                let app = Arc::clone(&app);
+                let issued = app
+                    .db()
+                    .write(|s| token::issue(s, &SystemClock, &OsEntropy, None, None))
+                    .flatten()
+                    .unwrap();
+                std::thread::spawn(move || {
+                    let bearer = format!("Bearer {}", issued.token);
+                    for uses in 1..=100_u64 {
+                        get(
+                            &app,
+                            "/v1/clients/claude-desktop/profiles",
+                            ("authorization", &bearer),
+                        );
+                        // Listed with the API key, which counts no token use.
+                        let listed = get(&app, "/v1/tokens", ("x-api-key", "test-key"));
+                        let mine = listed["tokens"]
+                            .as_array()
+                            .unwrap()
+                            .iter()
+                            .find(|t| t["token_id"] == issued.record.token_id.as_str())
+                            .unwrap();
+                        assert_eq!(mine["usage_count"], uses, "{mine}");
+                    }
+                })
+            })
+            .collect();
+        let outcome: Vec<_> = callers
+            .into_iter()
+            .map(std::thread::JoinHandle::join)
+            .collect();
+        done.store(true, Ordering::Relaxed);
+        flusher.join().unwrap();
+        assert!(outcome.iter().all(Result::is_ok), "a listing missed uses");
+    }
+
+    #[test]
+    fn uses_by_writes_are_saved_with_the_write_and_failed_writes_still_count() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = app(&dir);
+        let token = app.ensure_a_token().unwrap().unwrap();
+        let post = |path: &str| {
+            let req = http::Request::post(path)
+                .header("authorization", format!("Bearer {token}"))
+                .header("content-type", "application/json")
+                .body(Bytes::from_static(br#"{"server_id": "everything"}"#))
+                .unwrap();
+            app.answer(req).status()
+        };
+        assert_eq!(post("/v1/config/claude-desktop/default/draft/add"), 200);
+        let stored = || {
+            app.db()
+                .read(|s| token::list(s, &Usage::new()))
+                .unwrap()
+                .unwrap()[0]
+                .usage_count
+        };
+        assert_eq!(stored(), 1, "saved with the write itself");
+        assert_eq!(post("/v1/config/no-such-client/default/draft/add"), 404);
+        assert_eq!(stored(), 1);
+        app.flush_usage().unwrap();
+        assert_eq!(
+            stored(),
+            2,
+            "the failed write's use is saved by the next flush"
+        );
     }
 }

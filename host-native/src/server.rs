@@ -241,6 +241,7 @@ fn init_logging(level: &str) {
         .with_env_filter(filter)
         .with_writer(io::stderr)
         .with_ansi(io::stderr().is_terminal())
+        .with_target(false)
         .init();
 }
 
