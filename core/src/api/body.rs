@@ -34,16 +34,22 @@ fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
             "Request body must be a JSON object",
         ));
     }
-    serde_json::from_value(value).map_err(|e| {
-        let msg = e.to_string();
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let field = e.path().to_string();
+        let msg = e.into_inner().to_string();
         match msg
             .strip_prefix("missing field `")
             .and_then(|m| m.split('`').next())
         {
-            Some(field) => {
-                Error::bad_request("MISSING_FIELD", format!("Missing required field '{field}'"))
+            Some(missing) => {
+                let name = if field == "." {
+                    missing.to_owned()
+                } else {
+                    format!("{field}.{missing}")
+                };
+                Error::bad_request("MISSING_FIELD", format!("Missing required field '{name}'"))
             }
-            None => Error::bad_request("INVALID_FIELD", format!("Invalid request body: {msg}")),
+            None => Error::bad_request("INVALID_FIELD", format!("Invalid field '{field}': {msg}")),
         }
     })
 }
@@ -74,11 +80,9 @@ mod tests {
         );
         assert_eq!(required::<B>(b"").unwrap_err().code, "MISSING_BODY");
         assert_eq!(required::<B>(b"[1]").unwrap_err().code, "INVALID_BODY");
-        assert!(
-            required::<B>(br#"{"server_id": 3}"#)
-                .unwrap_err()
-                .detail
-                .contains("invalid type")
+        assert_eq!(
+            required::<B>(br#"{"server_id": 3}"#).unwrap_err().detail,
+            "Invalid field 'server_id': invalid type: integer `3`, expected a string"
         );
         assert!(optional::<B>(b"  ").is_err());
     }
