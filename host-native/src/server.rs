@@ -94,24 +94,37 @@ async fn serve(args: &ServeArgs, app: Arc<App>) -> anyhow::Result<()> {
 }
 
 /// The whole HTTP surface: every method and path goes to the core, with a request id
-/// (`X-Request-ID` echoed if given, else a new UUID) and one log line per request.
+/// (`X-Request-ID` echoed if given, else a new UUID) and one log line per request. Tracing is
+/// outermost, so the logged latency covers everything; the id joins the log line from the
+/// answer.
 pub fn router(app: Arc<App>) -> Router {
     Router::new()
         .fallback(answer)
         .with_state(app)
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|req: &http::Request<Body>| {
-                    let id = req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
-                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), id = %id)
+                    tracing::info_span!(
+                        "request",
+                        method = %req.method(),
+                        path = %req.uri().path(),
+                        id = tracing::field::Empty,
+                    )
                 })
                 .on_request(())
-                .on_response(|res: &http::Response<Body>, latency: Duration, _: &Span| {
-                    info!(status = res.status().as_u16(), ?latency, "answered");
-                }),
+                .on_response(
+                    |res: &http::Response<Body>, latency: Duration, span: &Span| {
+                        if let Some(id) =
+                            res.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok())
+                        {
+                            span.record("id", tracing::field::display(id));
+                        }
+                        info!(status = res.status().as_u16(), ?latency, "answered");
+                    },
+                ),
         )
-        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
 }
 
 async fn answer(State(app): State<Arc<App>>, req: axum::extract::Request) -> http::Response<Body> {

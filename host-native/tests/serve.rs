@@ -1,5 +1,7 @@
 //! `serve` as a process: startup output, a taken port, requests end to end, graceful shutdown.
 //! (Route-by-route behaviour is the black-box suite's job in the workspace's `tests/`.)
+//! Unix only: stopping the server sends SIGTERM with `kill`.
+#![cfg(unix)]
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -120,7 +122,6 @@ fn wait_for(log: &mpsc::Receiver<String>, needle: &str) -> String {
     }
 }
 
-#[cfg(unix)]
 #[test]
 fn a_server_starts_answers_and_stops_gracefully() {
     let home = tempfile::tempdir().unwrap();

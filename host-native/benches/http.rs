@@ -1,0 +1,283 @@
+//! `cargo bench -p mcp-orchestration --bench http`: throughput and latency of the release
+//! `mcp-orchestration serve` over loopback, next to a bare in-process axum server that answers
+//! the same bytes, so the table shows what the store, the core and the middleware cost on top of
+//! plain axum + hyper. Timings are reported, never asserted; a wrong answer stops the bench.
+
+use std::net::{SocketAddr, TcpListener as StdListener};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::routing::{get, post};
+use bytes::Bytes;
+use http::header::{CONTENT_TYPE, HOST};
+use http::{Method, Request, StatusCode};
+use http_body_util::{BodyExt, Full};
+use hyper_util::rt::TokioIo;
+use tokio::net::{TcpListener, TcpStream};
+
+/// Keep-alive connections, each sending its next request as soon as the last is answered.
+const CONNECTIONS: usize = 16;
+/// The measured window of every run (no warm-up).
+const WINDOW: Duration = Duration::from_secs(3);
+/// At most this many entries go into one draft: request `i` of connection `c` adds `m<i>` to
+/// profile `bench-<c>-<i / PER_DRAFT>`.
+const PER_DRAFT: usize = 50;
+const API_KEY: &str = "bench-api-key";
+/// Log level of the measured server (`info` would write one log line per request).
+const LOG_LEVEL: &str = "warn";
+
+/// Builds request `i` of connection `c`.
+type MakeRequest = fn(usize, usize) -> Request<Full<Bytes>>;
+
+fn list_servers(_: usize, _: usize) -> Request<Full<Bytes>> {
+    request(Method::GET, "/v1/servers".into(), Bytes::new())
+}
+
+fn add_to_draft(c: usize, i: usize) -> Request<Full<Bytes>> {
+    let path = format!("/v1/config/claude-desktop/bench-{c}-{}/draft/add", i / PER_DRAFT);
+    let body = format!(r#"{{"server_id":"memory","name":"m{i}"}}"#);
+    request(Method::POST, path, body.into())
+}
+
+fn request(method: Method, path: String, body: Bytes) -> Request<Full<Bytes>> {
+    let mut builder = Request::builder()
+        .method(method)
+        .uri(path)
+        .header(HOST, "127.0.0.1")
+        .header("x-api-key", API_KEY);
+    if !body.is_empty() {
+        builder = builder.header(CONTENT_TYPE, "application/json");
+    }
+    builder.body(Full::new(body)).expect("a valid request")
+}
+
+/// The `serve` process on a temporary home; SIGTERM and reaped on drop.
+struct RealServer {
+    child: Child,
+    addr: SocketAddr,
+    _home: tempfile::TempDir,
+}
+
+impl RealServer {
+    fn start() -> Self {
+        let home = tempfile::tempdir().expect("a temporary home");
+        let port = StdListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free loopback port")
+            .port();
+        let child = Command::new(env!("CARGO_BIN_EXE_mcp-orchestration"))
+            .args(["serve", "--host", "127.0.0.1", "--port", &port.to_string()])
+            .args(["--log-level", LOG_LEVEL])
+            .env("HOME", home.path())
+            .env("MCP_ORCHESTRATION_HOME", home.path().join("state"))
+            .env("MCP_ORCHESTRATION_API_KEY", API_KEY)
+            .env_remove("RUST_LOG")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("mcp-orchestration starts");
+        Self {
+            child,
+            addr: SocketAddr::from(([127, 0, 0, 1], port)),
+            _home: home,
+        }
+    }
+
+    async fn wait_healthy(&mut self) {
+        let give_up = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Ok(stream) = TcpStream::connect(self.addr).await {
+                let req = request(Method::GET, "/health".into(), Bytes::new());
+                if let Ok((StatusCode::OK, _)) = fetch(stream, req).await {
+                    return;
+                }
+            }
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!("mcp-orchestration exited during startup: {status}");
+            }
+            assert!(Instant::now() < give_up, "no healthy /health within 30 s");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+impl Drop for RealServer {
+    fn drop(&mut self) {
+        let pid = self.child.id().to_string();
+        let termed = Command::new("kill").args(["-TERM", &pid]).status();
+        if !termed.is_ok_and(|s| s.success()) {
+            let _ = self.child.kill();
+        }
+        let _ = self.child.wait();
+    }
+}
+
+/// One request on a fresh connection: the status and the whole body.
+async fn fetch(
+    stream: TcpStream,
+    req: Request<Full<Bytes>>,
+) -> hyper::Result<(StatusCode, Bytes)> {
+    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
+    tokio::spawn(conn);
+    let res = sender.send_request(req).await?;
+    let status = res.status();
+    Ok((status, res.into_body().collect().await?.to_bytes()))
+}
+
+/// A bare axum server on its own 2-thread runtime (the real server's runtime on this machine
+/// has one worker per core), answering the captured bytes.
+fn start_axum(servers: Bytes, added: Bytes) -> (tokio::runtime::Runtime, SocketAddr) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("the axum runtime");
+    let json = [(CONTENT_TYPE, "application/json")];
+    let app = Router::new()
+        .route("/v1/servers", get(move || async move { (json, servers) }))
+        .route(
+            "/v1/config/{client}/{profile}/draft/add",
+            post(move |body: Bytes| async move {
+                std::hint::black_box(body);
+                (json, added)
+            }),
+        );
+    let listener = runtime
+        .block_on(TcpListener::bind("127.0.0.1:0"))
+        .expect("a loopback port for axum");
+    let addr = listener.local_addr().expect("axum's address");
+    runtime.spawn(async move { axum::serve(listener, app).await });
+    (runtime, addr)
+}
+
+/// What one run measured.
+struct Stats {
+    per_second: f64,
+    p50: Duration,
+    p99: Duration,
+}
+
+/// Runs `make` from [`CONNECTIONS`] keep-alive connections for [`WINDOW`].
+async fn load(addr: SocketAddr, make: MakeRequest) -> Stats {
+    let start = Instant::now();
+    let deadline = start + WINDOW;
+    let connections: Vec<_> = (0..CONNECTIONS)
+        .map(|c| tokio::spawn(connection(addr, c, make, deadline)))
+        .collect();
+    let mut latencies = Vec::new();
+    for connection in connections {
+        latencies.extend(connection.await.expect("a load connection"));
+    }
+    let elapsed = start.elapsed();
+    latencies.sort_unstable();
+    let at = |q: f64| latencies[((latencies.len() - 1) as f64 * q).round() as usize];
+    Stats {
+        per_second: latencies.len() as f64 / elapsed.as_secs_f64(),
+        p50: at(0.50),
+        p99: at(0.99),
+    }
+}
+
+async fn connection(
+    addr: SocketAddr,
+    c: usize,
+    make: MakeRequest,
+    deadline: Instant,
+) -> Vec<Duration> {
+    let stream = TcpStream::connect(addr).await.expect("connect");
+    stream.set_nodelay(true).expect("TCP_NODELAY");
+    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .expect("HTTP/1.1 handshake");
+    tokio::spawn(conn);
+    let mut latencies = Vec::new();
+    while Instant::now() < deadline {
+        let req = make(c, latencies.len());
+        let sent = Instant::now();
+        let res = sender.send_request(req).await.expect("an answer");
+        let status = res.status();
+        let body = res.into_body().collect().await.expect("a body").to_bytes();
+        latencies.push(sent.elapsed());
+        assert!(
+            status.is_success(),
+            "{status}: {}",
+            String::from_utf8_lossy(&body)
+        );
+    }
+    latencies
+}
+
+fn micros(d: Duration) -> String {
+    format!("{} µs", d.as_micros())
+}
+
+fn main() {
+    // The load generator: one thread, so it takes at most one of the cores.
+    let client = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("the client runtime");
+    let mut real = RealServer::start();
+    client.block_on(real.wait_healthy());
+
+    // The bytes the bare server answers: /v1/servers as is, and the add that makes a draft of
+    // PER_DRAFT / 2 entries (the mean draft size during the POST runs).
+    let capture = |req| {
+        client.block_on(async {
+            let stream = TcpStream::connect(real.addr).await.expect("connect");
+            let (status, body) = fetch(stream, req).await.expect("an answer");
+            assert!(status.is_success(), "{status}: {body:?}");
+            body
+        })
+    };
+    let servers = capture(list_servers(0, 0));
+    let added = (0..PER_DRAFT / 2)
+        .map(|i| capture(add_to_draft(CONNECTIONS, i)))
+        .last()
+        .expect("at least one add");
+    let (axum_runtime, axum_addr) = start_axum(servers.clone(), added.clone());
+
+    let scenarios: [(&str, MakeRequest, usize); 2] = [
+        ("GET /v1/servers", list_servers, servers.len()),
+        ("POST …/draft/add", add_to_draft, added.len()),
+    ];
+    println!(
+        "{CONNECTIONS} keep-alive connections over 127.0.0.1, {} s per run, no warm-up; \
+         {} cores shared by server and load generator; server log level {LOG_LEVEL}.",
+        WINDOW.as_secs(),
+        std::thread::available_parallelism().map_or(0, |n| n.get()),
+    );
+    println!(
+        "POST adds `memory` as m<i> to profile bench-<conn>-<i/{PER_DRAFT}> of claude-desktop, \
+         so no draft exceeds {PER_DRAFT} entries; axum answers a captured {}-entry add.\n",
+        PER_DRAFT / 2
+    );
+    println!(
+        "{:<18} {:<18} {:>12} {:>10} {:>10}",
+        "scenario", "server", "req/s", "p50", "p99"
+    );
+    for (name, make, bytes) in scenarios {
+        let ours = client.block_on(load(real.addr, make));
+        let bare = client.block_on(load(axum_addr, make));
+        for (label, server, s) in [(name, "mcp-orchestration", &ours), ("", "bare axum", &bare)] {
+            println!(
+                "{label:<18} {server:<18} {:>12.0} {:>10} {:>10}",
+                s.per_second,
+                micros(s.p50),
+                micros(s.p99)
+            );
+        }
+        println!(
+            "{:<18} {:<18} {:>11.2}x {:>9.2}x {:>9.2}x",
+            format!("({bytes} B answer)"),
+            "ratio mcp/axum",
+            ours.per_second / bare.per_second,
+            ours.p50.as_secs_f64() / bare.p50.as_secs_f64(),
+            ours.p99.as_secs_f64() / bare.p99.as_secs_f64(),
+        );
+    }
+    drop(axum_runtime);
+    drop(real);
+}
