@@ -1,1 +1,172 @@
-//! TODO(owner: helper) — being written.
+//! Merging a payload into a client's real config file, and reading the servers back out.
+//!
+//! Only the servers block is ours: every other key, the user's comments and formatting, the
+//! line-ending style (CRLF stays CRLF) and a byte-order mark survive a merge. JSON and JSONC
+//! are edited in place through a concrete syntax tree (`jsonc-parser`), TOML through
+//! `toml_edit`, YAML by replacing the block's lines after `serde_yaml_ng` has vouched for the
+//! file (and again for the result). A file we cannot parse, whose root is not a map, or whose
+//! servers key holds the wrong type is refused (409) and never rewritten.
+
+mod json;
+mod toml;
+mod yaml;
+
+use std::fmt::Display;
+
+use serde_json::Value;
+
+use crate::client::{Client, Format};
+use crate::error::{Error, Result};
+use crate::payload::Payload;
+use crate::render;
+
+/// The UTF-8 byte-order mark some Windows editors put first.
+const BOM: char = '\u{feff}';
+
+/// The full new text of `client`'s config file: `existing` (`None`, empty or whitespace-only
+/// for a new file) with its servers block replaced by `payload`'s rendering.
+///
+/// A new file is pretty JSON with a 2-space indent and a trailing newline (or plain YAML/TOML),
+/// holding the client's starting keys and the servers block. 409 `CONFIG_UNPARSEABLE` for a file
+/// that does not parse or whose root is not a map, 409 `CONFIG_CONFLICT` when the servers key
+/// holds the wrong type; 400 when an entry cannot be rendered.
+pub fn merge(client: &Client, existing: Option<&str>, payload: &Payload) -> Result<String> {
+    let block = render::servers_block(client, payload)?;
+    let (bom, existing) =
+        match existing.map(|t| t.strip_prefix(BOM).map_or((false, t), |rest| (true, rest))) {
+            Some((bom, text)) if !text.trim().is_empty() => (bom, Some(text)),
+            _ => (false, None),
+        };
+    let text = match (client.config_format(), existing) {
+        (Format::Json | Format::Jsonc, None) => json::create(client, &block)?,
+        (Format::Json | Format::Jsonc, Some(old)) => json::merge(client, old, &block)?,
+        (Format::Toml, None) => toml::create(client, &block)?,
+        (Format::Toml, Some(old)) => toml::merge(client, old, &block)?,
+        (Format::Yaml, None) => yaml::create(client, &block)?,
+        (Format::Yaml, Some(old)) => yaml::merge(client, old, &block)?,
+    };
+    let text = if existing.is_some_and(uses_crlf) {
+        to_crlf(&text)
+    } else {
+        text
+    };
+    Ok(if bom { format!("{BOM}{text}") } else { text })
+}
+
+/// The servers in `client`'s config file `text`, as the canonical payload (empty when the file
+/// is empty or has no servers block). Errors as for [`merge`], and 409 `CONFIG_CONFLICT` for an
+/// entry that is not a server the client could run.
+pub fn read_servers(client: &Client, text: &str) -> Result<Payload> {
+    let text = text.strip_prefix(BOM).unwrap_or(text);
+    if text.trim().is_empty() {
+        return Ok(Payload::default());
+    }
+    let block = match client.config_format() {
+        Format::Json | Format::Jsonc => json::servers(client, text)?,
+        Format::Toml => toml::servers(client, text)?,
+        Format::Yaml => yaml::servers(client, text)?,
+    };
+    match block {
+        None | Some(Value::Null) => Ok(Payload::default()),
+        Some(block) => render::payload_from_block(client, &block),
+    }
+}
+
+/// The name of the client's format in messages.
+fn format_name(client: &Client) -> &'static str {
+    match client.config_format() {
+        Format::Json => "JSON",
+        Format::Jsonc => "JSONC",
+        Format::Yaml => "YAML",
+        Format::Toml => "TOML",
+    }
+}
+
+/// 409 `CONFIG_UNPARSEABLE`: the parser's reason, with its line.
+fn unparseable(client: &Client, reason: impl Display) -> Error {
+    Error::conflict(
+        "CONFIG_UNPARSEABLE",
+        format!(
+            "Cannot parse {}'s config file as {}: {reason}; the file was left untouched",
+            client.display_name(),
+            format_name(client)
+        ),
+    )
+}
+
+/// 409 `CONFIG_UNPARSEABLE`: the root holds `found` instead of a map.
+fn not_a_map(client: &Client, found: &str) -> Error {
+    Error::conflict(
+        "CONFIG_UNPARSEABLE",
+        format!(
+            "{}'s config file must hold an object at the top level, not {found}; the file was left untouched",
+            client.display_name()
+        ),
+    )
+}
+
+/// 409 `CONFIG_CONFLICT`: the servers key holds `found` instead of the block's type.
+fn wrong_block(client: &Client, found: &str) -> Error {
+    let want = match client.layout() {
+        crate::client::Layout::Map => "an object",
+        crate::client::Layout::List => "a list",
+    };
+    Error::conflict(
+        "CONFIG_CONFLICT",
+        format!(
+            "\"{}\" in {}'s config file holds {found}, not {want}; the file was left untouched",
+            client.servers_key(),
+            client.display_name()
+        ),
+    )
+}
+
+/// 409 `CONFIG_CONFLICT`: the block cannot be replaced without touching the rest of the file.
+fn unsafe_edit(client: &Client) -> Error {
+    Error::conflict(
+        "CONFIG_CONFLICT",
+        format!(
+            "The \"{}\" block of {}'s config file is written in a way that cannot be replaced without touching the rest of the file; the file was left untouched",
+            client.servers_key(),
+            client.display_name()
+        ),
+    )
+}
+
+/// 500: a value we built could not be written; never caused by the file.
+fn unwritable(reason: impl Display) -> Error {
+    Error::internal(
+        "CONFIG_RENDER_FAILED",
+        format!("The servers block could not be written: {reason}"),
+    )
+}
+
+/// Whether the text's first line ends in CRLF.
+fn uses_crlf(text: &str) -> bool {
+    text.find('\n').is_some_and(|i| text[..i].ends_with('\r'))
+}
+
+/// Every bare `\n` as `\r\n`.
+fn to_crlf(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    let mut prev = '\0';
+    for c in text.chars() {
+        if c == '\n' && prev != '\r' {
+            out.push('\r');
+        }
+        out.push(c);
+        prev = c;
+    }
+    out
+}
+
+/// 1-based line and column of byte `at` in `text`.
+fn line_col(text: &str, at: usize) -> (usize, usize) {
+    let before = text.get(..at).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,168 @@
+//! JSON and JSONC files, edited in place through `jsonc-parser`'s concrete syntax tree.
+
+use std::collections::BTreeSet;
+
+use jsonc_parser::ParseOptions;
+use jsonc_parser::cst::{CstInputValue, CstObject, CstObjectProp, CstRootNode};
+use serde_json::{Map, Value};
+
+use super::{not_a_map, unparseable, unwritable, wrong_block};
+use crate::client::{Client, Layout};
+use crate::error::Result;
+use crate::render::{is_foreign, kind, ordered_fields};
+
+/// A new file: the client's starting keys and the block, with a 2-space indent.
+pub(super) fn create(client: &Client, block: &Value) -> Result<String> {
+    let root = CstRootNode::parse("{}\n", &ParseOptions::default()).map_err(unwritable)?;
+    let object = root.object_value_or_set();
+    for (key, value) in client.new_file_keys() {
+        object.append(key, input(value));
+    }
+    object.append(client.servers_key(), block_input(client, block));
+    Ok(root.to_string())
+}
+
+/// Parses `text`; the root node must outlive every node taken from it.
+fn parse(client: &Client, text: &str) -> Result<(CstRootNode, CstObject)> {
+    let root =
+        CstRootNode::parse(text, &ParseOptions::default()).map_err(|e| unparseable(client, e))?;
+    let object = match root.value() {
+        // Only comments: the object starts after them.
+        None => root.object_value_or_set(),
+        Some(value) => value.as_object().ok_or_else(|| {
+            not_a_map(
+                client,
+                value
+                    .to_serde_value()
+                    .as_ref()
+                    .map_or("something else", kind),
+            )
+        })?,
+    };
+    Ok((root, object))
+}
+
+/// `existing` with its servers block replaced by `block`, entry by entry: unchanged entries
+/// (and their comments) stay byte for byte, foreign ones stay, the rest is replaced or removed.
+pub(super) fn merge(client: &Client, existing: &str, block: &Value) -> Result<String> {
+    let (root, object) = parse(client, existing)?;
+    let key = client.servers_key();
+    let named = |p: &CstObjectProp| {
+        p.name()
+            .and_then(|n| n.decoded_value().ok())
+            .is_some_and(|n| n == key)
+    };
+    if object.properties().iter().filter(|p| named(p)).count() > 1 {
+        // Clients read the last one, this parser the first: neither choice is safe.
+        return Err(wrong_block(client, "two blocks (the key appears twice)"));
+    }
+    match object.get(key) {
+        None => {
+            object.append(key, block_input(client, block));
+        }
+        Some(prop) => match (
+            client.layout(),
+            prop.value().and_then(|v| v.to_serde_value()),
+            block,
+        ) {
+            (Layout::Map, Some(Value::Object(_)), Value::Object(entries)) => {
+                if let Some(servers) = prop.object_value() {
+                    merge_entries(client, &servers, entries);
+                }
+            }
+            (_, Some(current), _) if current == *block => {}
+            (Layout::List, Some(Value::Array(_)), _) | (_, Some(Value::Null), _) => {
+                prop.set_value(block_input(client, block))
+            }
+            (_, current, _) => {
+                return Err(wrong_block(
+                    client,
+                    current.as_ref().map_or("a value that cannot be read", kind),
+                ));
+            }
+        },
+    }
+    Ok(root.to_string())
+}
+
+/// Brings the entries of `servers` in line with `block`.
+fn merge_entries(client: &Client, servers: &CstObject, block: &Map<String, Value>) {
+    let mut placed = BTreeSet::new();
+    for prop in servers.properties() {
+        let Some(name) = prop.name().and_then(|n| n.decoded_value().ok()) else {
+            continue;
+        };
+        let current = prop.value().and_then(|v| v.to_serde_value());
+        match block.get(&name) {
+            Some(entry) if placed.insert(name.clone()) => {
+                if current.as_ref() != Some(entry) {
+                    prop.set_value(entry_input(client, entry));
+                }
+            }
+            // A second entry of a name already placed.
+            Some(_) => prop.remove(),
+            None if current.as_ref().is_some_and(|v| is_foreign(client, v)) => {}
+            None => prop.remove(),
+        }
+    }
+    for (name, entry) in block {
+        if !placed.contains(name) {
+            servers.append(name, entry_input(client, entry));
+        }
+    }
+}
+
+/// The block as the syntax tree's input, each entry's fields in the usual order.
+fn block_input(client: &Client, block: &Value) -> CstInputValue {
+    match block {
+        Value::Object(entries) => CstInputValue::Object(
+            entries
+                .iter()
+                .map(|(name, e)| (name.clone(), entry_input(client, e)))
+                .collect(),
+        ),
+        Value::Array(items) => {
+            CstInputValue::Array(items.iter().map(|e| entry_input(client, e)).collect())
+        }
+        other => input(other),
+    }
+}
+
+/// One entry as the syntax tree's input, its fields in the usual order.
+fn entry_input(client: &Client, entry: &Value) -> CstInputValue {
+    match entry {
+        Value::Object(fields) => CstInputValue::Object(
+            ordered_fields(client, fields)
+                .into_iter()
+                .map(|(k, v)| (k.clone(), input(v)))
+                .collect(),
+        ),
+        other => input(other),
+    }
+}
+
+/// A JSON value as the syntax tree's input.
+fn input(value: &Value) -> CstInputValue {
+    match value {
+        Value::Null => CstInputValue::Null,
+        Value::Bool(b) => CstInputValue::Bool(*b),
+        Value::Number(n) => CstInputValue::Number(n.to_string()),
+        Value::String(s) => CstInputValue::String(s.clone()),
+        Value::Array(items) => CstInputValue::Array(items.iter().map(input).collect()),
+        Value::Object(map) => {
+            CstInputValue::Object(map.iter().map(|(k, v)| (k.clone(), input(v))).collect())
+        }
+    }
+}
+
+/// The value under the servers key, if any.
+pub(super) fn servers(client: &Client, text: &str) -> Result<Option<Value>> {
+    let (_root, object) = parse(client, text)?;
+    match object.get(client.servers_key()) {
+        None => Ok(None),
+        Some(prop) => match prop.value().and_then(|v| v.to_serde_value()) {
+            Some(value) => Ok(Some(value)),
+            None => Err(wrong_block(client, "a value that cannot be read")),
+        },
+    }
+}
