@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The whole test run, as CI runs it: installs what is missing (scripts/setup.sh), then lints,
+# runs every test suite, and checks the edge host for real under `wrangler dev`.
+#
+#   scripts/test.sh           everything
+#   SKIP_WORKER=1 scripts/test.sh   everything but the Workers build and its black-box run
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+start=$SECONDS
+
+step() { printf '\n==> %s (%ss)\n' "$*" "$((SECONDS - start))"; }
+
+step "setup: toolchain, wasm-bindgen-cli, worker-build, npm packages"
+scripts/setup.sh
+
+step "format"
+cargo fmt --all --check
+
+step "clippy (native targets)"
+cargo clippy --workspace --exclude mcp-orchestration-worker --all-targets -- -D warnings
+
+step "clippy (the worker, for wasm32)"
+cargo clippy -p mcp-orchestration-worker --target wasm32-unknown-unknown -- -D warnings
+
+step "core builds for wasm32-unknown-unknown with no IO imports"
+scripts/check-core-wasm.sh
+
+step "build the native binary for the black-box suite"
+cargo build -p mcp-orchestration
+
+step "tests: core, native host, black-box suite against the native binary"
+cargo test --workspace --exclude mcp-orchestration-worker
+
+if [[ -z "${SKIP_WORKER:-}" ]]; then
+    step "edge host: build, black-box suite under wrangler dev, persistence across a restart"
+    scripts/worker-e2e.sh
+
+    step "edge host: bundle size"
+    scripts/worker-size.sh
+fi
+
+step "all checks passed"
