@@ -3,12 +3,13 @@
 //! the same bytes, so the table shows what the store, the core and the middleware cost on top of
 //! plain axum + hyper. Timings are reported, never asserted; a wrong answer stops the bench.
 
+use std::future::ready;
 use std::net::{SocketAddr, TcpListener as StdListener};
 use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::Router;
+use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use bytes::Bytes;
 use http::header::{CONTENT_TYPE, HOST};
@@ -36,7 +37,10 @@ fn list_servers(_: usize, _: usize) -> Request<Full<Bytes>> {
 }
 
 fn add_to_draft(c: usize, i: usize) -> Request<Full<Bytes>> {
-    let path = format!("/v1/config/claude-desktop/bench-{c}-{}/draft/add", i / PER_DRAFT);
+    let path = format!(
+        "/v1/config/claude-desktop/bench-{c}-{}/draft/add",
+        i / PER_DRAFT
+    );
     let body = format!(r#"{{"server_id":"memory","name":"m{i}"}}"#);
     request(Method::POST, path, body.into())
 }
@@ -115,10 +119,7 @@ impl Drop for RealServer {
 }
 
 /// One request on a fresh connection: the status and the whole body.
-async fn fetch(
-    stream: TcpStream,
-    req: Request<Full<Bytes>>,
-) -> hyper::Result<(StatusCode, Bytes)> {
+async fn fetch(stream: TcpStream, req: Request<Full<Bytes>>) -> hyper::Result<(StatusCode, Bytes)> {
     let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
     tokio::spawn(conn);
     let res = sender.send_request(req).await?;
@@ -126,22 +127,17 @@ async fn fetch(
     Ok((status, res.into_body().collect().await?.to_bytes()))
 }
 
-/// A bare axum server on its own 2-thread runtime (the real server's runtime on this machine
-/// has one worker per core), answering the captured bytes.
+/// A bare axum server answering the captured bytes, on its own runtime with the real server's
+/// settings (one worker thread per core).
 fn start_axum(servers: Bytes, added: Bytes) -> (tokio::runtime::Runtime, SocketAddr) {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("the axum runtime");
-    let json = [(CONTENT_TYPE, "application/json")];
+    let runtime = tokio::runtime::Runtime::new().expect("the axum runtime");
     let app = Router::new()
-        .route("/v1/servers", get(move || async move { (json, servers) }))
+        .route("/v1/servers", get(move || ready(json(servers.clone()))))
         .route(
             "/v1/config/{client}/{profile}/draft/add",
-            post(move |body: Bytes| async move {
+            post(move |body: Bytes| {
                 std::hint::black_box(body);
-                (json, added)
+                ready(json(added.clone()))
             }),
         );
     let listener = runtime
@@ -150,6 +146,10 @@ fn start_axum(servers: Bytes, added: Bytes) -> (tokio::runtime::Runtime, SocketA
     let addr = listener.local_addr().expect("axum's address");
     runtime.spawn(async move { axum::serve(listener, app).await });
     (runtime, addr)
+}
+
+fn json(body: Bytes) -> impl IntoResponse {
+    ([(CONTENT_TYPE, "application/json")], body)
 }
 
 /// What one run measured.
@@ -233,10 +233,10 @@ fn main() {
         })
     };
     let servers = capture(list_servers(0, 0));
-    let added = (0..PER_DRAFT / 2)
-        .map(|i| capture(add_to_draft(CONNECTIONS, i)))
-        .last()
-        .expect("at least one add");
+    let mut added = Bytes::new();
+    for i in 0..PER_DRAFT / 2 {
+        added = capture(add_to_draft(CONNECTIONS, i));
+    }
     let (axum_runtime, axum_addr) = start_axum(servers.clone(), added.clone());
 
     let scenarios: [(&str, MakeRequest, usize); 2] = [
