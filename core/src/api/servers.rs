@@ -1,10 +1,13 @@
 //! The server catalog.
 
-use serde_json::json;
+use std::sync::OnceLock;
+
+use bytes::Bytes;
+use serde::Serialize;
 
 use super::{Ctx, Response, reply};
-use crate::catalog::{self, Transport};
-use crate::error::{Error, Result};
+use crate::catalog::{self, Server, Transport};
+use crate::error::Result;
 
 /// `GET /v1/servers?q=&transport=`.
 pub(super) fn list(ctx: &Ctx<'_, '_>) -> Result<Response> {
@@ -16,18 +19,32 @@ pub(super) fn list(ctx: &Ctx<'_, '_>) -> Result<Response> {
             _ => {}
         }
     }
-    let servers = catalog::catalog().search(q.as_deref(), transport);
-    Ok(reply::json(
+    if q.is_none() && transport.is_none() {
+        // The whole catalog is fixed at build time: serialize it once, serve the same bytes.
+        static ALL: OnceLock<Bytes> = OnceLock::new();
+        let body = ALL.get_or_init(|| listing(catalog::catalog().search(None, None)).into_body());
+        return Ok(reply::bytes(200, reply::JSON, body.clone()));
+    }
+    Ok(listing(catalog::catalog().search(q.as_deref(), transport)))
+}
+
+fn listing(servers: Vec<&Server>) -> Response {
+    #[derive(Serialize)]
+    struct Listing<'a> {
+        servers: &'a [&'a Server],
+        count: usize,
+    }
+    reply::json(
         200,
-        &json!({ "servers": servers, "count": servers.len() }),
-    ))
+        &Listing {
+            servers: &servers,
+            count: servers.len(),
+        },
+    )
 }
 
 /// `GET /v1/servers/{server_id}`.
 pub(super) fn get(ctx: &Ctx<'_, '_>) -> Result<Response> {
-    let id = ctx.params.id("server_id")?;
-    let server = catalog::catalog()
-        .get(id)
-        .ok_or_else(|| Error::not_found("SERVER_NOT_FOUND", format!("Server '{id}' not found")))?;
+    let server = catalog::catalog().require(ctx.params.raw("server_id"))?;
     Ok(reply::json(200, server))
 }
