@@ -1,0 +1,171 @@
+//! Converting between the Workers runtime's requests and responses and the core's `http` types.
+
+use bytes::{Bytes, BytesMut};
+use futures_util::StreamExt;
+use mcp_orchestration_core::api::{self, MAX_BODY_BYTES};
+use worker::{Headers, Request, Response, Url};
+
+/// Reads a runtime request into the core's form: method, path and query, headers, and the body.
+///
+/// The body is read up to one byte past [`MAX_BODY_BYTES`] and no further, so an oversized
+/// body reaches the core (which answers 413) without being buffered whole.
+pub(crate) async fn read_request(mut req: Request) -> worker::Result<api::Request> {
+    let url = req.url()?;
+    // The raw method: `worker::Method` turns methods it does not know into GET.
+    let method = req.inner().method();
+    let body = if req.inner().body().is_some() {
+        read_capped(&mut req).await?
+    } else {
+        Bytes::new()
+    };
+    core_request(&method, &url, req.headers().entries(), body).map_err(|e| {
+        worker::Error::RustError(format!(
+            "The runtime passed a request the http crate refuses: {e}"
+        ))
+    })
+}
+
+async fn read_capped(req: &mut Request) -> worker::Result<Bytes> {
+    let mut stream = req.stream()?;
+    let mut body = BytesMut::new();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk?;
+        let room = (MAX_BODY_BYTES + 1).saturating_sub(body.len());
+        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        if body.len() > MAX_BODY_BYTES {
+            break;
+        }
+    }
+    Ok(body.freeze())
+}
+
+/// Builds the core request from the parsed URL (its path and query; the runtime's URL parser has
+/// already percent-encoded what a URI may not hold). A header the `http` crate refuses is left
+/// out rather than failing the request; the runtime only passes headers valid for `fetch`.
+fn core_request(
+    method: &str,
+    url: &Url,
+    headers: impl Iterator<Item = (String, String)>,
+    body: Bytes,
+) -> Result<api::Request, http::Error> {
+    let target = match url.query() {
+        Some(query) => format!("{}?{query}", url.path()),
+        None => url.path().to_owned(),
+    };
+    let mut req = http::Request::builder()
+        .method(method)
+        .uri(target)
+        .body(body)?;
+    for (name, value) in headers {
+        if let (Ok(name), Ok(value)) = (
+            http::HeaderName::from_bytes(name.as_bytes()),
+            http::HeaderValue::from_str(&value),
+        ) {
+            req.headers_mut().append(name, value);
+        }
+    }
+    Ok(req)
+}
+
+/// Writes the core's response back as a runtime response.
+pub(crate) fn write_response(response: api::Response) -> worker::Result<Response> {
+    let (parts, body) = response.into_parts();
+    let headers = Headers::new();
+    for (name, value) in &parts.headers {
+        // The core writes only ASCII header values.
+        if let Ok(value) = value.to_str() {
+            headers.append(name.as_str(), value)?;
+        }
+    }
+    let builder = Response::builder()
+        .with_status(parts.status.as_u16())
+        .with_headers(headers);
+    Ok(if body.is_empty() {
+        builder.empty()
+    } else {
+        builder.fixed(body.to_vec())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&str, &str)]) -> impl Iterator<Item = (String, String)> {
+        pairs
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.to_string()))
+            .collect::<Vec<_>>()
+            .into_iter()
+    }
+
+    fn url(s: &str) -> Url {
+        Url::parse(s).unwrap()
+    }
+
+    #[test]
+    fn carries_method_target_headers_and_body() {
+        let req = core_request(
+            "POST",
+            &url("https://edge.example/v1/config/claude-desktop/default/publish?dry=1"),
+            headers(&[("x-api-key", "k"), ("accept", "a"), ("accept", "b")]),
+            Bytes::from_static(b"{}"),
+        )
+        .unwrap();
+        assert_eq!(req.method(), http::Method::POST);
+        assert_eq!(
+            req.uri().path(),
+            "/v1/config/claude-desktop/default/publish"
+        );
+        assert_eq!(req.uri().query(), Some("dry=1"));
+        assert_eq!(req.headers()["x-api-key"], "k");
+        assert_eq!(
+            req.headers().get_all("accept").iter().count(),
+            2,
+            "repeated headers are kept"
+        );
+        assert_eq!(req.body().as_ref(), b"{}");
+    }
+
+    #[test]
+    fn methods_the_runtime_knows_no_name_for_reach_the_core_as_sent() {
+        let req = core_request(
+            "PROPFIND",
+            &url("https://edge.example/v1/clients"),
+            headers(&[]),
+            Bytes::new(),
+        )
+        .unwrap();
+        assert_eq!(req.method().as_str(), "PROPFIND");
+    }
+
+    #[test]
+    fn any_url_the_runtime_parses_is_a_valid_core_target() {
+        for raw in [
+            "https://edge.example/v1/clients/a b/profiles",
+            "https://edge.example/v1/clients/%ZZ/\\x?q={\"a\"}|^`<>&x=\u{e9}",
+            "https://edge.example/v1/config/../../etc/passwd",
+            "https://edge.example/?#frag",
+            "https://edge.example/v1/\u{1F600}?\u{1F600}",
+        ] {
+            let parsed = url(raw);
+            let req = core_request("GET", &parsed, headers(&[]), Bytes::new())
+                .unwrap_or_else(|e| panic!("{raw} was refused: {e}"));
+            assert_eq!(req.uri().path(), parsed.path(), "{raw}");
+            assert_eq!(req.uri().query(), parsed.query(), "{raw}");
+        }
+    }
+
+    #[test]
+    fn a_header_http_refuses_is_dropped_not_fatal() {
+        let req = core_request(
+            "GET",
+            &url("https://edge.example/health"),
+            headers(&[("bad name", "v"), ("ok", "fine")]),
+            Bytes::new(),
+        )
+        .unwrap();
+        assert_eq!(req.headers().len(), 1);
+        assert_eq!(req.headers()["ok"], "fine");
+    }
+}

@@ -1,0 +1,64 @@
+//! The one Durable Object that holds all state and serves `/v1`.
+
+use std::cell::Cell;
+use std::time::Duration;
+
+use mcp_orchestration_core::api::{self, Settings};
+use mcp_orchestration_core::token;
+use mcp_orchestration_core::usage::Usage;
+use worker::{DurableObject, Env, Request, Response, Result, State, durable_object};
+
+use crate::exchange;
+use crate::runtime;
+use crate::sql_store::SqlStore;
+
+/// How long token uses seen only by read requests stay in memory before an alarm writes them.
+/// (A write request folds them into its own commit sooner; uses not yet written when the runtime
+/// evicts the object are lost, which the API allows.)
+const USAGE_FLUSH_DELAY: Duration = Duration::from_secs(30);
+
+/// The Durable Object behind `/v1`: its SQLite storage is the core's store, and it keeps token
+/// usage in memory between flushes.
+#[durable_object]
+pub struct Orchestrator {
+    state: State,
+    settings: Settings,
+    usage: Usage,
+    flush_scheduled: Cell<bool>,
+}
+
+impl DurableObject for Orchestrator {
+    fn new(state: State, env: Env) -> Self {
+        Self {
+            state,
+            settings: runtime::settings(&env),
+            usage: Usage::new(),
+            flush_scheduled: Cell::new(false),
+        }
+    }
+
+    async fn fetch(&self, req: Request) -> Result<Response> {
+        let request = exchange::read_request(req).await?;
+        // From here to the response nothing awaits, so no other request interleaves.
+        let mut store = SqlStore::open(&self.state);
+        let response = api::handle(
+            request,
+            &mut store,
+            &runtime::core_env(&self.settings, &self.usage),
+        );
+        if !self.usage.is_empty() && !self.flush_scheduled.get() {
+            self.state.storage().set_alarm(USAGE_FLUSH_DELAY).await?;
+            self.flush_scheduled.set(true);
+        }
+        exchange::write_response(response)
+    }
+
+    async fn alarm(&self) -> Result<Response> {
+        self.flush_scheduled.set(false);
+        if let Err(err) = token::flush_usage(&mut SqlStore::open(&self.state), &self.usage) {
+            // The uses stay in memory (flush_usage puts them back); the next read schedules again.
+            worker::console_error!("could not write token usage: {err}");
+        }
+        Response::empty()
+    }
+}

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Installs the tools the project builds and tests with, and only those that are missing or at the
+# wrong version; a second run with everything present takes about a second.
+#
+#   scripts/setup.sh            everything below except the browser
+#   scripts/setup.sh chromium   also the browser for the web console tests (not needed yet)
+#
+# Works on a fresh machine of the project's kind (Rust toolchain, Node.js 20 + npm, Debian; network
+# limited to crates.io, npm, PyPI and Debian): nothing is downloaded outside those registries.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+# The worker-build CLI, pinned to the `worker` crate version in Cargo.lock's family.
+WORKER_BUILD_VERSION=0.8.7
+
+log() { printf 'setup: %s\n' "$*" >&2; }
+
+# The version of `$1` recorded in Cargo.lock (first match).
+locked_version() {
+    awk -v name="$1" '$0 == "name = \"" name "\"" { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock
+}
+
+ensure_wasm_target() {
+    if rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+        return
+    fi
+    log "adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+}
+
+# `cargo install` of a pinned version; `--locked` first (the crate's own lock file), and if that
+# lock names a version the registry no longer offers (yanked), resolve afresh within the same
+# crate version.
+cargo_install_pinned() {
+    local krate="$1" version="$2"
+    log "installing $krate $version (builds from source, a few minutes)"
+    if ! cargo install "$krate" --version "$version" --locked 2>/tmp/setup-cargo-install.log; then
+        if grep -q 'failed to select a version' /tmp/setup-cargo-install.log; then
+            log "$krate's lock file names a version the registry no longer has; resolving afresh"
+            cargo install "$krate" --version "$version"
+        else
+            cat /tmp/setup-cargo-install.log >&2
+            return 1
+        fi
+    fi
+}
+
+ensure_wasm_bindgen() {
+    local want have=""
+    want="$(locked_version wasm-bindgen)"
+    if [[ -z "$want" ]]; then
+        log "Cargo.lock has no wasm-bindgen entry; run 'cargo generate-lockfile' first"
+        return 1
+    fi
+    if command -v wasm-bindgen >/dev/null; then
+        have="$(wasm-bindgen --version | awk '{print $2}')"
+    fi
+    if [[ "$have" == "$want" ]]; then
+        return
+    fi
+    cargo_install_pinned wasm-bindgen-cli "$want"
+}
+
+ensure_worker_build() {
+    local have=""
+    if command -v worker-build >/dev/null; then
+        have="$(worker-build --version 2>/dev/null | awk '{print $2}')"
+    fi
+    if [[ "$have" == "$WORKER_BUILD_VERSION" ]]; then
+        return
+    fi
+    cargo_install_pinned worker-build "$WORKER_BUILD_VERSION"
+}
+
+ensure_node_modules() {
+    # npm ci rewrites node_modules/.package-lock.json, so it is newer than package-lock.json
+    # after every successful install.
+    if [[ -f node_modules/.package-lock.json && ! package-lock.json -nt node_modules/.package-lock.json ]]; then
+        return
+    fi
+    log "installing npm packages (npm ci)"
+    npm ci --no-audit --no-fund
+}
+
+# Debian's Chromium for the web console's browser tests; not installed by default yet.
+ensure_chromium() {
+    if command -v chromium >/dev/null; then
+        return
+    fi
+    log "installing Debian's chromium"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+}
+
+main() {
+    ensure_wasm_target
+    ensure_wasm_bindgen
+    ensure_worker_build
+    ensure_node_modules
+    if [[ "${1:-}" == "chromium" ]]; then
+        ensure_chromium
+    fi
+    log "ready"
+}
+
+main "$@"
