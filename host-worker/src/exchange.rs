@@ -1,23 +1,20 @@
 //! Converting between the Workers runtime's requests and responses and the core's `http` types.
 
 use bytes::{Bytes, BytesMut};
-use futures_util::StreamExt;
 use mcp_orchestration_core::api::{self, MAX_BODY_BYTES};
-use worker::{Headers, Request, Response, Url};
+use worker::wasm_bindgen::JsCast;
+use worker::wasm_bindgen_futures::JsFuture;
+use worker::{Headers, Request, Response, Url, js_sys, web_sys};
 
 /// Reads a runtime request into the core's form: method, path and query, headers, and the body.
 ///
 /// The body is read up to one byte past [`MAX_BODY_BYTES`] and no further, so an oversized
 /// body reaches the core (which answers 413) without being buffered whole.
-pub(crate) async fn read_request(mut req: Request) -> worker::Result<api::Request> {
+pub(crate) async fn read_request(req: Request) -> worker::Result<api::Request> {
     let url = req.url()?;
     // The raw method: `worker::Method` turns methods it does not know into GET.
     let method = req.inner().method();
-    let body = if req.inner().body().is_some() {
-        read_capped(&mut req).await?
-    } else {
-        Bytes::new()
-    };
+    let body = read_capped(&req).await?;
     core_request(&method, &url, req.headers().entries(), body).map_err(|e| {
         worker::Error::RustError(format!(
             "The runtime passed a request the http crate refuses: {e}"
@@ -25,15 +22,57 @@ pub(crate) async fn read_request(mut req: Request) -> worker::Result<api::Reques
     })
 }
 
-async fn read_capped(req: &mut Request) -> worker::Result<Bytes> {
-    let mut stream = req.stream()?;
+/// A copy of `req` to forward to the Durable Object, its body already read (up to one byte past
+/// [`MAX_BODY_BYTES`], as [`read_request`] does).
+///
+/// Forwarding the original would hand the object a stream it stops reading at the limit, and
+/// workerd then drops the object's answer (a 413 arrived with an empty body); a body read here
+/// arrives whole. Length headers are left for the runtime to set for the new body.
+pub(crate) async fn forwardable(req: Request) -> worker::Result<Request> {
+    let init = web_sys::RequestInit::new();
+    init.set_method(&req.inner().method());
+    let headers = web_sys::Headers::new()?;
+    for (name, value) in req.headers().entries() {
+        if !name.eq_ignore_ascii_case("content-length")
+            && !name.eq_ignore_ascii_case("transfer-encoding")
+        {
+            headers.append(&name, &value)?;
+        }
+    }
+    init.set_headers(&headers);
+    if req.inner().body().is_some() {
+        let body = read_capped(&req).await?;
+        init.set_body(&js_sys::Uint8Array::from(body.as_ref()));
+    }
+    Ok(web_sys::Request::new_with_str_and_init(&req.inner().url(), &init)?.into())
+}
+
+/// The body, up to one byte past [`MAX_BODY_BYTES`]. The rest is still read to its end, in JS and
+/// without copying it into wasm memory: a server that answers before the client has finished
+/// sending makes the connection close with unread input, which resets it, and the client can
+/// lose the answer (seen under `wrangler dev` with a 5 MiB body).
+async fn read_capped(req: &Request) -> worker::Result<Bytes> {
+    let Some(stream) = req.inner().body() else {
+        return Ok(Bytes::new());
+    };
+    let reader: web_sys::ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
     let mut body = BytesMut::new();
-    while let Some(chunk) = stream.next().await {
-        let chunk = chunk?;
-        let room = (MAX_BODY_BYTES + 1).saturating_sub(body.len());
-        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
-        if body.len() > MAX_BODY_BYTES {
+    loop {
+        let step = JsFuture::from(reader.read()).await?;
+        if js_sys::Reflect::get(&step, &"done".into())?
+            .as_bool()
+            .unwrap_or(true)
+        {
             break;
+        }
+        let chunk: js_sys::Uint8Array =
+            js_sys::Reflect::get(&step, &"value".into())?.unchecked_into();
+        let room = (MAX_BODY_BYTES + 1).saturating_sub(body.len());
+        let take = room.min(chunk.length() as usize);
+        if take > 0 {
+            let start = body.len();
+            body.resize(start + take, 0);
+            chunk.subarray(0, take as u32).copy_to(&mut body[start..]);
         }
     }
     Ok(body.freeze())

@@ -43,7 +43,9 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
             .durable_object(OBJECT_BINDING)?
             .id_from_name(OBJECT_NAME)?
             .get_stub()?;
-        return stub.fetch_with_request(req).await;
+        return stub
+            .fetch_with_request(exchange::forwardable(req).await?)
+            .await;
     }
     // Store-less routes: nothing they answer depends on stored state.
     let settings = runtime::settings(&env);

@@ -12,14 +12,17 @@ use crate::exchange;
 use crate::runtime;
 use crate::sql_store::SqlStore;
 
-/// How long token uses seen only by read requests stay in memory before an alarm writes them.
-/// (A write request folds them into its own commit sooner; uses not yet written when the runtime
-/// evicts the object are lost, which the API allows.)
-const USAGE_FLUSH_DELAY: Duration = Duration::from_secs(30);
+/// How long token uses seen only by read requests stay in memory before an alarm writes them, so
+/// that a burst of reads costs one write. (A write request folds them into its own commit.)
+///
+/// Kept well under the time an idle object stays in memory: the alarm of an evicted object runs in
+/// a fresh instance whose in-memory usage is empty, and the uses are lost. `wrangler dev` was seen
+/// to evict an object idle for less than 30 s; Cloudflare keeps idle objects for a minute or more.
+const USAGE_FLUSH_DELAY: Duration = Duration::from_secs(2);
 
 /// The Durable Object behind `/v1`: its SQLite storage is the core's store, and it keeps token
 /// usage in memory between flushes.
-#[durable_object]
+#[durable_object(alarm)]
 pub struct Orchestrator {
     state: State,
     settings: Settings,
