@@ -34,17 +34,19 @@ ensure_wasm_target() {
 # lock names a version the registry no longer offers (yanked), resolve afresh within the same
 # crate version.
 cargo_install_pinned() {
-    local krate="$1" version="$2"
+    local krate="$1" version="$2" out
+    out="$(mktemp)"
     log "installing $krate $version (builds from source, a few minutes)"
-    if ! cargo install "$krate" --version "$version" --locked 2>/tmp/setup-cargo-install.log; then
-        if grep -q 'failed to select a version' /tmp/setup-cargo-install.log; then
+    if ! cargo install "$krate" --version "$version" --locked 2>&1 | tee "$out" >&2; then
+        if grep -q 'failed to select a version' "$out"; then
             log "$krate's lock file names a version the registry no longer has; resolving afresh"
             cargo install "$krate" --version "$version"
         else
-            cat /tmp/setup-cargo-install.log >&2
+            rm -f "$out"
             return 1
         fi
     fi
+    rm -f "$out"
 }
 
 ensure_wasm_bindgen() {
@@ -55,7 +57,7 @@ ensure_wasm_bindgen() {
         return 1
     fi
     if command -v wasm-bindgen >/dev/null; then
-        have="$(wasm-bindgen --version | awk '{print $2}')"
+        have="$(wasm-bindgen --version | awk '{print $NF}')"
     fi
     if [[ "$have" == "$want" ]]; then
         return
@@ -66,7 +68,7 @@ ensure_wasm_bindgen() {
 ensure_worker_build() {
     local have=""
     if command -v worker-build >/dev/null; then
-        have="$(worker-build --version 2>/dev/null | awk '{print $2}')"
+        have="$(worker-build --version 2>/dev/null | awk '{print $NF}')"
     fi
     if [[ "$have" == "$WORKER_BUILD_VERSION" ]]; then
         return
