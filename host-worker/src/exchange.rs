@@ -8,8 +8,8 @@ use worker::{Headers, Request, Response, Url, js_sys, web_sys};
 
 /// Reads a runtime request into the core's form: method, path and query, headers, and the body.
 ///
-/// The body is read up to one byte past [`MAX_BODY_BYTES`] and no further, so an oversized
-/// body reaches the core (which answers 413) without being buffered whole.
+/// At most one byte past [`MAX_BODY_BYTES`] of the body is kept, so an oversized body reaches the
+/// core (which answers 413) without being buffered whole.
 pub(crate) async fn read_request(req: Request) -> worker::Result<api::Request> {
     let url = req.url()?;
     // The raw method: `worker::Method` turns methods it does not know into GET.
