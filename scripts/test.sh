@@ -3,7 +3,7 @@
 # runs every test suite, and checks the edge host for real under `wrangler dev`.
 #
 #   scripts/test.sh           everything
-#   SKIP_WORKER=1 scripts/test.sh   everything but the Workers build and its black-box run
+#   SKIP_WORKER=1 scripts/test.sh   everything but the black-box run under wrangler dev
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -20,7 +20,7 @@ step "format"
 cargo fmt --all --check
 
 step "clippy (native targets)"
-cargo clippy --workspace --exclude mcp-orchestration-worker --all-targets -- -D warnings
+cargo clippy --workspace --all-targets -- -D warnings
 
 step "clippy (the worker, for wasm32)"
 cargo clippy -p mcp-orchestration-worker --target wasm32-unknown-unknown -- -D warnings
@@ -31,8 +31,8 @@ scripts/check-core-wasm.sh
 step "build the native binary for the black-box suite"
 cargo build -p mcp-orchestration
 
-step "tests: core, native host, black-box suite against the native binary"
-cargo test --workspace --exclude mcp-orchestration-worker
+step "tests: core, both hosts, black-box suite against the native binary"
+cargo test --workspace
 
 if [[ -z "${SKIP_WORKER:-}" ]]; then
     step "edge host: build, black-box suite under wrangler dev, persistence across a restart"
