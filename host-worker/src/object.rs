@@ -1,6 +1,6 @@
 //! The one Durable Object that holds all state and serves `/v1`.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::time::Duration;
 
 use mcp_orchestration_core::api::{self, Settings};
@@ -25,6 +25,8 @@ const USAGE_FLUSH_DELAY: Duration = Duration::from_secs(2);
 #[durable_object(alarm)]
 pub struct Orchestrator {
     state: State,
+    /// Opened (and its table created) once per instance, not per request.
+    store: RefCell<SqlStore>,
     settings: Settings,
     usage: Usage,
     flush_scheduled: Cell<bool>,
@@ -33,6 +35,7 @@ pub struct Orchestrator {
 impl DurableObject for Orchestrator {
     fn new(state: State, env: Env) -> Self {
         Self {
+            store: RefCell::new(SqlStore::open(&state)),
             state,
             settings: runtime::settings(&env),
             usage: Usage::new(),
@@ -42,11 +45,11 @@ impl DurableObject for Orchestrator {
 
     async fn fetch(&self, req: Request) -> Result<Response> {
         let request = exchange::read_request(req).await?;
-        // From here to the response nothing awaits, so no other request interleaves.
-        let mut store = SqlStore::open(&self.state);
+        // From here to the response nothing awaits, so no other request interleaves and the
+        // store is never borrowed twice.
         let response = api::handle(
             request,
-            &mut store,
+            &mut *self.store.borrow_mut(),
             &runtime::core_env(&self.settings, &self.usage),
         );
         if !self.usage.is_empty() && !self.flush_scheduled.get() {
@@ -58,7 +61,7 @@ impl DurableObject for Orchestrator {
 
     async fn alarm(&self) -> Result<Response> {
         self.flush_scheduled.set(false);
-        if let Err(err) = token::flush_usage(&mut SqlStore::open(&self.state), &self.usage) {
+        if let Err(err) = token::flush_usage(&mut *self.store.borrow_mut(), &self.usage) {
             // The uses stay in memory (flush_usage puts them back); the next read schedules again.
             worker::console_error!("could not write token usage: {err}");
         }
