@@ -277,8 +277,8 @@ impl Client {
             supports_env: true,
             supports_args: true,
             supports_cwd: self.entry.cwd.is_some(),
-            supports_remote: self.supports_remote(Remote::Http)
-                || self.supports_remote(Remote::Sse),
+            supports_http: self.supports_remote(Remote::Http),
+            supports_sse: self.supports_remote(Remote::Sse),
         }
     }
 
@@ -370,10 +370,10 @@ impl Client {
                 "env": rules.supports_env,
                 "args": rules.supports_args,
                 "cwd": rules.supports_cwd,
-                "remote": rules.supports_remote,
+                "remote": rules.supports_remote(),
                 "remote_url_field": self.entry.urls.http.as_ref().or(self.entry.urls.sse.as_ref()),
                 "remote_transports": remote_transports,
-                "headers": rules.supports_remote && self.entry.headers.is_some(),
+                "headers": rules.supports_remote() && self.entry.headers.is_some(),
             },
             "limitations": {
                 "max_servers": self.limitations.max_servers,
@@ -623,7 +623,7 @@ mod tests {
             c.path_template(Os::Linux),
             Some("~/.config/Claude/claude_desktop_config.json")
         );
-        assert!(!c.rules().supports_remote);
+        assert!(!c.rules().supports_remote());
         assert_eq!(c.servers_key(), "mcpServers");
     }
 
@@ -632,7 +632,7 @@ mod tests {
         let rules = client("cursor").unwrap().rules();
         assert_eq!(rules.max_servers, Some(20));
         assert_eq!(rules.max_env_vars, Some(50));
-        assert!(rules.supports_remote && rules.supports_env && rules.supports_args);
+        assert!(rules.supports_remote() && rules.supports_env && rules.supports_args);
         assert!(!rules.supports_cwd);
         assert_eq!(client("vscode").unwrap().rules().max_servers, None);
     }

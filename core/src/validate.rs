@@ -55,8 +55,17 @@ pub struct Rules {
     pub supports_args: bool,
     /// Whether entries may carry a working directory (`cwd`).
     pub supports_cwd: bool,
-    /// Whether the client connects to remote (`url`) servers natively.
-    pub supports_remote: bool,
+    /// Whether the client connects to Streamable HTTP (`url`) servers natively.
+    pub supports_http: bool,
+    /// Whether the client connects to SSE (`url`) servers natively.
+    pub supports_sse: bool,
+}
+
+impl Rules {
+    /// Whether the client connects natively to remote servers of any transport.
+    pub fn supports_remote(&self) -> bool {
+        self.supports_http || self.supports_sse
+    }
 }
 
 /// How bad an [`Issue`] is: errors make a payload invalid, warnings do not.
@@ -298,7 +307,7 @@ impl EntryCheck<'_> {
         }
         let remote_type = matches!(declared, Some("http" | "sse"));
         if url.is_some() || remote_type {
-            self.remote(url);
+            self.remote(url, declared == Some("sse"));
         } else {
             self.command(command);
         }
@@ -315,7 +324,7 @@ impl EntryCheck<'_> {
         self.error("MISSING_COMMAND", problem);
     }
 
-    fn remote(&mut self, url: Option<&Value>) {
+    fn remote(&mut self, url: Option<&Value>, sse: bool) {
         let problem = match url {
             None => Some("declares a remote \"type\" but has no \"url\"".to_owned()),
             Some(Value::String(u)) if is_http_url(u) => None,
@@ -331,10 +340,15 @@ impl EntryCheck<'_> {
         if let Some(problem) = problem {
             self.error("INVALID_URL", problem);
         }
-        if !self.rules.supports_remote {
+        let (native, transport) = if sse {
+            (self.rules.supports_sse, "SSE")
+        } else {
+            (self.rules.supports_http, "Streamable HTTP")
+        };
+        if !native {
             self.warning(
                 "REMOTE_NOT_SUPPORTED",
-                "the client has no native remote support; the deploy runs it through `npx -y mcp-remote <url>`".to_owned(),
+                format!("the client cannot connect to {transport} servers natively; the deploy runs it through `npx -y mcp-remote <url>`"),
             );
         }
     }
@@ -580,7 +594,8 @@ mod tests {
             supports_env: true,
             supports_args: true,
             supports_cwd: true,
-            supports_remote: true,
+            supports_http: true,
+            supports_sse: true,
         }
     }
 
@@ -744,9 +759,29 @@ mod tests {
     }
 
     #[test]
+    fn an_sse_entry_warns_for_a_client_with_native_http_only() {
+        let rules = Rules {
+            supports_sse: false,
+            ..open()
+        };
+        let http = check(
+            json!({"r": {"type": "http", "url": "https://example.com/mcp"}}),
+            &rules,
+        );
+        assert!(http.warnings.is_empty(), "{:?}", http.warnings);
+        let sse = check(
+            json!({"r": {"type": "sse", "url": "https://example.com/sse"}}),
+            &rules,
+        );
+        assert_eq!(codes(&sse.warnings), ["REMOTE_NOT_SUPPORTED"]);
+        assert!(sse.warnings[0].message.contains("SSE"));
+    }
+
+    #[test]
     fn remote_entries_warn_when_the_client_needs_mcp_remote() {
         let rules = Rules {
-            supports_remote: false,
+            supports_http: false,
+            supports_sse: false,
             ..open()
         };
         let r = check(json!({"r": {"url": "https://example.com/mcp"}}), &rules);
@@ -981,10 +1016,10 @@ mod tests {
             servers in prop::collection::btree_map("[a-c ]{0,2}", arb_json(), 0..5),
             max_servers in proptest::option::of(0usize..4),
             max_env_vars in proptest::option::of(0usize..3),
-            flags in any::<[bool; 4]>(),
+            flags in any::<[bool; 5]>(),
         ) {
-            let [supports_env, supports_args, supports_cwd, supports_remote] = flags;
-            let rules = Rules { max_servers, max_env_vars, supports_env, supports_args, supports_cwd, supports_remote };
+            let [supports_env, supports_args, supports_cwd, supports_http, supports_sse] = flags;
+            let rules = Rules { max_servers, max_env_vars, supports_env, supports_args, supports_cwd, supports_http, supports_sse };
             let payload = Payload { servers: servers.into_iter().collect() };
             let r = validate(&payload, &rules);
             prop_assert_eq!(r.valid, r.errors.is_empty());
