@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::artifact::Artifact;
+use crate::client::Client;
 use crate::env::Timestamp;
 use crate::error::Result;
 use crate::payload::Payload;
@@ -132,16 +133,19 @@ pub fn put_profile(batch: &mut Batch, client: &str, record: &ProfileRecord) -> R
     Ok(())
 }
 
-/// Records `profile` as used, unless it is one of `defaults` or already recorded.
+/// Records `profile_id` as used, unless it is one of the client's defaults or already recorded.
 pub fn touch_profile<S: Store + ?Sized>(
     store: &S,
     batch: &mut Batch,
-    client: &str,
-    defaults: &[String],
+    client: &Client,
     profile_id: &str,
     now: Timestamp,
 ) -> Result<()> {
-    if defaults.iter().any(|d| d == profile_id) || profile(store, client, profile_id)?.is_some() {
+    if client.default_profiles().iter().any(|d| d == profile_id) {
+        return Ok(());
+    }
+    let client = client.client_id();
+    if profile(store, client, profile_id)?.is_some() {
         return Ok(());
     }
     put_profile(

@@ -124,14 +124,7 @@ pub(super) fn publish<S: Store + ?Sized>(ctx: &Ctx<'_, '_>, store: &mut S) -> Re
         }
         keys::archive(store, &mut batch, &signing, ctx.env)?;
         records::put_publication(&mut batch, client.client_id(), profile, &publication)?;
-        records::touch_profile(
-            store,
-            &mut batch,
-            client.client_id(),
-            client.default_profiles(),
-            profile,
-            now,
-        )?;
+        records::touch_profile(store, &mut batch, client, profile, now)?;
         store.commit(batch)?;
     }
     let message = if fresh {

@@ -22,14 +22,7 @@ pub(super) fn add<S: Store + ?Sized>(ctx: &Ctx<'_, '_>, store: &mut S) -> Result
     let name = draft::add(&mut current, catalog::catalog(), &req)?;
     let mut batch = Batch::new();
     records::put_draft(&mut batch, client.client_id(), profile, &current)?;
-    records::touch_profile(
-        store,
-        &mut batch,
-        client.client_id(),
-        client.default_profiles(),
-        profile,
-        ctx.env.clock.now(),
-    )?;
+    records::touch_profile(store, &mut batch, client, profile, ctx.env.clock.now())?;
     store.commit(batch)?;
     Ok(reply::json(
         200,
