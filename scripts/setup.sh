@@ -2,8 +2,8 @@
 # Installs the tools the project builds and tests with, and only those that are missing or at the
 # wrong version; a second run with everything present takes about a second.
 #
-#   scripts/setup.sh            everything below except the browser
-#   scripts/setup.sh chromium   also the browser for the web console tests (not needed yet)
+#   scripts/setup.sh   the wasm32 target, wasm-bindgen-cli, worker-build, the npm packages
+#                      (wrangler, playwright-core) and Debian's Chromium for the /docs browser test
 #
 # Works on a fresh machine of the project's kind (Rust toolchain, Node.js 20 + npm, Debian; network
 # limited to crates.io, npm, PyPI and Debian): nothing is downloaded outside those registries.
@@ -86,13 +86,14 @@ ensure_node_modules() {
     npm ci --no-audit --no-fund
 }
 
-# Debian's Chromium for the web console's browser tests; not installed by default yet.
+# Debian's Chromium, which tests/browser drives through playwright-core (Playwright's own browser
+# downloads are not reachable here).
 ensure_chromium() {
-    if command -v chromium >/dev/null; then
+    if [[ -x /usr/bin/chromium ]]; then
         return
     fi
     log "installing Debian's chromium"
-    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 }
 
@@ -101,9 +102,7 @@ main() {
     ensure_wasm_bindgen
     ensure_worker_build
     ensure_node_modules
-    if [[ "${1:-}" == "chromium" ]]; then
-        ensure_chromium
-    fi
+    ensure_chromium
     log "ready"
 }
 
