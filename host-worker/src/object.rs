@@ -9,7 +9,7 @@ use mcp_orchestration_core::usage::Usage;
 use worker::{DurableObject, Env, Request, Response, Result, State, durable_object};
 
 use crate::exchange;
-use crate::runtime;
+use crate::runtime::{self, SecretKeyring};
 use crate::sql_store::SqlStore;
 
 /// How long token uses seen only by read requests stay in memory before an alarm writes them, so
@@ -28,6 +28,7 @@ pub struct Orchestrator {
     /// Opened (and its table created) once per instance, not per request.
     store: RefCell<SqlStore>,
     settings: Settings,
+    keyring: Option<SecretKeyring>,
     usage: Usage,
     flush_scheduled: Cell<bool>,
 }
@@ -38,6 +39,7 @@ impl DurableObject for Orchestrator {
             store: RefCell::new(SqlStore::open(&state)),
             state,
             settings: runtime::settings(&env),
+            keyring: runtime::secret_keyring(&env),
             usage: Usage::new(),
             flush_scheduled: Cell::new(false),
         }
@@ -50,7 +52,7 @@ impl DurableObject for Orchestrator {
         let response = api::handle(
             request,
             &mut *self.store.borrow_mut(),
-            &runtime::core_env(&self.settings, &self.usage),
+            &runtime::core_env(&self.settings, &self.usage, self.keyring.as_ref()),
         );
         if !self.usage.is_empty() && !self.flush_scheduled.get() {
             self.state.storage().set_alarm(USAGE_FLUSH_DELAY).await?;
