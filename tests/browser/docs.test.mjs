@@ -202,10 +202,9 @@ describe('/docs in Chromium', { timeout: 120_000 }, () => {
     assert.deepEqual(foreign, [], 'requests to other origins');
     assert.deepEqual(pageErrors, [], 'uncaught page errors');
     // Chromium logs every non-2xx load as "Failed to load resource". Allowed: the 401 asked for
-    // above, and the 404 for /favicon.ico that the browser asks for by itself (the page names no icon).
+    // above (the page declares an inline icon, so no /favicon.ico 404 may appear).
     const unexpected = consoleErrors.filter((e) =>
-      !(e.url === `${base}/v1/clients` && /status of 401\b/.test(e.text)) &&
-      !(e.url === `${base}/favicon.ico` && /status of 404\b/.test(e.text)));
+      !(e.url === `${base}/v1/clients` && /status of 401\b/.test(e.text)));
     assert.deepEqual(unexpected, [], 'console errors');
   });
 });

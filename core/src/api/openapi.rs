@@ -696,7 +696,18 @@ mod tests {
         assert!(
             !html.contains("//cdn") && !html.contains("src=\"//") && !html.contains("href=\"//")
         );
-        assert!(!html.contains("<script src") && !html.contains("<link") && !html.contains("<img"));
+        assert!(!html.contains("<script src") && !html.contains("<img"));
+        // The one link is the inline (empty) icon that spares the browser a /favicon.ico 404.
+        let links: Vec<&str> = html
+            .match_indices("<link")
+            .map(|(i, _)| &html[i..])
+            .collect();
+        assert!(
+            links
+                .iter()
+                .all(|l| l.starts_with("<link rel=\"icon\" href=\"data:,\">")),
+            "docs.html links a resource"
+        );
         assert!(
             !html.contains("innerhtml"),
             "docs.html must build the DOM from text, not HTML"
