@@ -9,8 +9,8 @@
 //!   workspace's `target/`) under `debug/` and `release/`, newest first.
 //! - any running host: `MCP_TEST_BASE_URL` (plain `http://`) with `MCP_TEST_API_KEY`. With
 //!   `MCP_TEST_TARGET=worker` the host writes no client files (deploy answers `config_path: null`).
-//!   Tests that read client files or restart the process need a harness-started native server;
-//!   elsewhere they print a note and return.
+//!   Tests that read client files or restart the process need a harness-started native server
+//!   ([`native_server`]); elsewhere they print a note and return.
 //!
 //! Every test uses its own profile ([`unique_id`]), so tests share one server and run in any order.
 //! Tests that need a fresh state (a restart, a first start, an origin list, real client files)
@@ -144,6 +144,17 @@ impl Reply {
             self.what
         );
         body
+    }
+
+    /// Asserts the status is one of `allowed`.
+    pub fn expect_status_in(&self, allowed: &[u16]) {
+        assert!(
+            allowed.contains(&self.status),
+            "{}: expected one of {allowed:?}, got {}: {}",
+            self.what,
+            self.status,
+            self.text()
+        );
     }
 
     /// Asserts `Content-Type: application/json`, exactly (no charset parameter).
@@ -507,14 +518,7 @@ impl Server {
 
     fn command(&self, port: u16) -> Command {
         let mut cmd = Command::new(native_binary());
-        cmd.args(["serve", "--port", &port.to_string(), "--host", "127.0.0.1"]);
-        cmd.env_clear();
-        if let Some(path) = std::env::var_os("PATH") {
-            cmd.env("PATH", path);
-        }
-        cmd.env("HOME", self.home())
-            .env("MCP_ORCHESTRATION_HOME", self.data_dir())
-            .env("MCP_ORCHESTRATION_API_KEY", &self.api_key);
+        serve_on(&mut cmd, port, &self.home(), &self.api_key);
         for (k, v) in &self.options.env {
             cmd.env(k, v);
         }
@@ -567,7 +571,7 @@ impl Server {
 
     /// The server's `MCP_ORCHESTRATION_HOME`.
     pub fn data_dir(&self) -> PathBuf {
-        self.home().join(".mcp-orchestration")
+        data_dir(&self.home())
     }
 
     fn log_path(&self) -> PathBuf {
@@ -639,6 +643,24 @@ impl Drop for Server {
             let _ = child.wait();
         }
     }
+}
+
+/// `MCP_ORCHESTRATION_HOME` for a server whose `HOME` is `home`.
+fn data_dir(home: &Path) -> PathBuf {
+    home.join(".mcp-orchestration")
+}
+
+/// Appends `serve` on 127.0.0.1:`port` to `cmd` and gives it only `PATH`, `HOME`, the data dir
+/// below it and the API key as environment.
+fn serve_on(cmd: &mut Command, port: u16, home: &Path, api_key: &str) {
+    cmd.args(["serve", "--port", &port.to_string(), "--host", "127.0.0.1"]);
+    cmd.env_clear();
+    if let Some(path) = std::env::var_os("PATH") {
+        cmd.env("PATH", path);
+    }
+    cmd.env("HOME", home)
+        .env("MCP_ORCHESTRATION_HOME", data_dir(home))
+        .env("MCP_ORCHESTRATION_API_KEY", api_key);
 }
 
 /// Polls `GET /health` until it answers 200; fails when `exited()` reports the process gone or
@@ -780,15 +802,8 @@ fn spawn_shared() -> Target {
         .arg("sh")
         .arg(&root)
         .arg(native_binary());
-    cmd.args(["serve", "--port", &port.to_string(), "--host", "127.0.0.1"]);
-    cmd.env_clear();
-    if let Some(path) = std::env::var_os("PATH") {
-        cmd.env("PATH", path);
-    }
-    cmd.env("HOME", &home)
-        .env("MCP_ORCHESTRATION_HOME", home.join(".mcp-orchestration"))
-        .env("MCP_ORCHESTRATION_API_KEY", &api_key)
-        .stdin(Stdio::piped())
+    serve_on(&mut cmd, port, &home, &api_key);
+    cmd.stdin(Stdio::piped())
         .stdout(log.try_clone().expect("clone log handle"))
         .stderr(log);
     let mut child = cmd
@@ -835,9 +850,9 @@ fn spawn_shared() -> Target {
     target
 }
 
-/// Whether this run starts its own native servers (no `MCP_TEST_BASE_URL`); when not, prints
-/// a note that `test` is skipped, so the caller can return.
-pub fn native_only(test: &str) -> bool {
+/// A fresh native server for `test` when this run starts its own (no `MCP_TEST_BASE_URL`);
+/// otherwise prints a note that `test` is skipped and returns `None`, so the caller can return.
+pub fn native_server(test: &str, options: ServerOptions) -> Option<Server> {
     let spawned = std::env::var("MCP_TEST_BASE_URL")
         .map(|v| v.is_empty())
         .unwrap_or(true);
@@ -847,8 +862,9 @@ pub fn native_only(test: &str) -> bool {
             "note: {test} skipped: it needs a native server started by the harness (MCP_TEST_BASE_URL is set)\n"
         );
         let _ = std::io::stderr().write_all(note.as_bytes());
+        return None;
     }
-    spawned
+    Some(Server::start(options))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -862,14 +878,9 @@ pub fn config_path(client: &str, profile: &str, rest: &str) -> String {
 
 /// Makes sure the signing keys exist: `POST /v1/keys/initialize` answers 200 or 409.
 pub fn ensure_keys(client: &Client) {
-    let r = client.post("/v1/keys/initialize", &json!({}));
-    assert!(
-        r.status == 200 || r.status == 409,
-        "{}: expected 200 or 409, got {}: {}",
-        r.what,
-        r.status,
-        r.text()
-    );
+    client
+        .post("/v1/keys/initialize", &json!({}))
+        .expect_status_in(&[200, 409]);
 }
 
 /// The whole catalog (`GET /v1/servers`).
@@ -944,6 +955,53 @@ pub fn add_entry(client: &Client, c: &str, p: &str, server_id: &str, name: Optio
     client
         .post(&config_path(c, p, "/draft/add"), &body)
         .expect(200)
+}
+
+/// A fresh profile of client `c` (`unique_id(tag)`) whose draft holds the first `n` simple
+/// servers as entries `<profile>-e0`, `<profile>-e1`, …: a payload no other profile publishes.
+pub fn profile_with(client: &Client, c: &str, tag: &str, n: usize) -> String {
+    let profile = unique_id(tag);
+    for i in 0..n {
+        add_entry(
+            client,
+            c,
+            &profile,
+            &simple_server_id(client, i),
+            Some(&format!("{profile}-e{i}")),
+        );
+    }
+    profile
+}
+
+/// The draft of `c/p` (`GET .../draft`, asserting 200).
+pub fn draft(client: &Client, c: &str, p: &str) -> Value {
+    client.get(&config_path(c, p, "/draft")).expect(200)
+}
+
+/// Posts each `(path, body, field)` case; asserts a 400 error whose detail names `field`.
+/// Reports every case whose detail misses its field at once.
+pub fn assert_400_naming<'a>(
+    client: &Client,
+    cases: impl IntoIterator<Item = (String, Value, &'a str)>,
+) {
+    let mut failures = Vec::new();
+    for (path, body, field) in cases {
+        let r = client.post(&path, &body);
+        r.expect_error(400);
+        if !r.detail().contains(field) {
+            failures.push(format!(
+                "{} with {body}: detail must name {field}: {:?}",
+                r.what,
+                r.detail()
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} case(s) failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 /// Publishes the draft of `c/p` (after making sure keys exist); returns the artifact id.

@@ -4,22 +4,6 @@
 use mcp_orchestration_blackbox::*;
 use serde_json::{Value, json};
 
-/// A profile whose draft holds `n` simple servers (entries `<profile>-e0`, …): a payload no
-/// other test publishes.
-fn profile_with(client: &Client, tag: &str, n: usize) -> String {
-    let profile = unique_id(tag);
-    for i in 0..n {
-        add_entry(
-            client,
-            CLIENT,
-            &profile,
-            &simple_server_id(client, i),
-            Some(&format!("{profile}-e{i}")),
-        );
-    }
-    profile
-}
-
 #[test]
 fn validating_an_empty_draft_reports_empty_config_with_200() {
     let client = target().client();
@@ -45,7 +29,7 @@ fn validating_an_empty_draft_reports_empty_config_with_200() {
 #[test]
 fn validating_a_good_draft_is_valid() {
     let client = target().client();
-    let profile = profile_with(&client, "validate-ok", 2);
+    let profile = profile_with(&client, CLIENT, "validate-ok", 2);
     let body = client
         .post(&config_path(CLIENT, &profile, "/validate"), &json!({}))
         .expect(200);
@@ -72,10 +56,8 @@ fn publishing_an_empty_draft_is_400() {
 fn publish_signs_a_content_addressed_artifact() {
     let client = target().client();
     ensure_keys(&client);
-    let profile = profile_with(&client, "publish", 2);
-    let draft = client
-        .get(&config_path(CLIENT, &profile, "/draft"))
-        .expect(200);
+    let profile = profile_with(&client, CLIENT, "publish", 2);
+    let draft = draft(&client, CLIENT, &profile);
 
     let body = client
         .post(
@@ -138,7 +120,7 @@ fn publish_signs_a_content_addressed_artifact() {
 fn publishing_the_same_payload_twice_gives_the_same_id() {
     let client = target().client();
     ensure_keys(&client);
-    let profile = profile_with(&client, "same", 1);
+    let profile = profile_with(&client, CLIENT, "same", 1);
     let first = publish(&client, CLIENT, &profile);
     let second = publish(&client, CLIENT, &profile);
     assert_eq!(first, second);
@@ -231,7 +213,7 @@ fn unknown_artifacts_are_404() {
     client
         .get(&format!("/v1/artifacts/{}", "0".repeat(64)))
         .expect_error(404);
-    let profile = profile_with(&client, "deploy-unknown", 1);
+    let profile = profile_with(&client, CLIENT, "deploy-unknown", 1);
     publish(&client, CLIENT, &profile);
     let r = client.post(
         &config_path(CLIENT, &profile, "/deploy"),
@@ -273,7 +255,7 @@ fn deploy(client: &Client, profile: &str, body: &Value) -> Value {
 #[test]
 fn deploy_defaults_to_latest_and_rolls_back_by_id() {
     let client = target().client();
-    let profile = profile_with(&client, "deploy", 1);
+    let profile = profile_with(&client, CLIENT, "deploy", 1);
     let old = publish(&client, CLIENT, &profile);
     add_entry(
         &client,

@@ -120,15 +120,15 @@ fn answers_and_errors_carry_cors_headers() {
 
 #[test]
 fn an_origin_list_echoes_listed_origins_only() {
-    if !native_only("an_origin_list_echoes_listed_origins_only") {
-        return;
-    }
-    let server = Server::start(ServerOptions {
+    let origins = ServerOptions {
         env: vec![(
             "MCP_ORCHESTRATION_CORS_ORIGINS".into(),
             "https://a.example,https://b.example".into(),
         )],
-    });
+    };
+    let Some(server) = native_server("an_origin_list_echoes_listed_origins_only", origins) else {
+        return;
+    };
     let anon = Client::new(&server.base_url());
     let client = server.client();
 

@@ -109,14 +109,7 @@ fn a_removal_is_diverged() {
 #[test]
 fn a_published_artifact_diffs_up_to_date_against_its_own_payload() {
     let client = target().client();
-    let profile = unique_id("diff-artifact");
-    add_entry(
-        &client,
-        CLIENT,
-        &profile,
-        &simple_server_id(&client, 0),
-        Some(&format!("{profile}-e0")),
-    );
+    let profile = profile_with(&client, CLIENT, "diff-artifact", 1);
     publish(&client, CLIENT, &profile);
     let artifact = client.get(&config_path(CLIENT, &profile, "")).expect(200);
     let body = diff(&artifact["payload"], &artifact["payload"]);
@@ -130,7 +123,7 @@ fn a_published_artifact_diffs_up_to_date_against_its_own_payload() {
 fn bad_diff_bodies_are_400_naming_the_config() {
     let client = target().client();
     let good = json!({ "mcpServers": {} });
-    for (body, field) in [
+    let cases = [
         (json!({ "config1": good }), "config2"),
         (json!({ "config2": good }), "config1"),
         (
@@ -142,13 +135,9 @@ fn bad_diff_bodies_are_400_naming_the_config() {
             json!({ "config1": { "mcpServers": "x" }, "config2": good }),
             "config1",
         ),
-    ] {
-        let r = client.post("/v1/config/diff", &body);
-        r.expect_error(400);
-        assert!(
-            r.detail().contains(field),
-            "diff of {body}: detail must name {field}: {}",
-            r.detail()
-        );
-    }
+    ];
+    assert_400_naming(
+        &client,
+        cases.map(|(body, field)| ("/v1/config/diff".to_owned(), body, field)),
+    );
 }

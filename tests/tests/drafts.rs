@@ -5,12 +5,6 @@ use std::collections::BTreeSet;
 use mcp_orchestration_blackbox::*;
 use serde_json::{Value, json};
 
-fn draft(client: &Client, profile: &str) -> Value {
-    client
-        .get(&config_path(CLIENT, profile, "/draft"))
-        .expect(200)
-}
-
 fn entry_names(draft: &Value) -> BTreeSet<String> {
     draft["mcpServers"]
         .as_object()
@@ -20,9 +14,34 @@ fn entry_names(draft: &Value) -> BTreeSet<String> {
         .collect()
 }
 
+/// Adds catalog server `id` to a fresh profile without giving `required` (its required env vars
+/// or params): asserts a 400 whose detail names each of them and a draft left empty. Returns
+/// the profile.
+fn assert_add_needs(client: &Client, id: &str, required: &[String], tag: &str) -> String {
+    let profile = unique_id(tag);
+    let r = client.post(
+        &config_path(CLIENT, &profile, "/draft/add"),
+        &json!({ "server_id": id }),
+    );
+    r.expect_error(400);
+    for name in required {
+        assert!(
+            r.detail().contains(name.as_str()),
+            "detail must name {name}: {}",
+            r.detail()
+        );
+    }
+    assert_eq!(
+        draft(client, CLIENT, &profile)["server_count"],
+        json!(0),
+        "a rejected add must change nothing"
+    );
+    profile
+}
+
 #[test]
 fn a_new_profile_has_an_empty_draft() {
-    let body = draft(&target().client(), &unique_id("empty"));
+    let body = draft(&target().client(), CLIENT, &unique_id("empty"));
     assert_eq!(body["mcpServers"], json!({}), "{body}");
     assert_eq!(body["server_count"], json!(0), "{body}");
 }
@@ -49,7 +68,7 @@ fn add_puts_the_catalog_entry_in_the_draft() {
         "entry args must come from the catalog: {body}"
     );
 
-    let got = draft(&client, &profile);
+    let got = draft(&client, CLIENT, &profile);
     assert_eq!(got["server_count"], json!(1));
     assert_eq!(
         got["mcpServers"], body["draft"]["mcpServers"],
@@ -79,7 +98,7 @@ fn add_with_name_and_env() {
         "env must reach the entry: {body}"
     );
     assert_eq!(
-        entry_names(&draft(&client, &profile)),
+        entry_names(&draft(&client, CLIENT, &profile)),
         BTreeSet::from(["my-entry".to_owned()])
     );
 }
@@ -104,7 +123,7 @@ fn a_duplicate_entry_name_is_409() {
         )
         .expect_error(409);
     assert_eq!(
-        draft(&client, &profile)["server_count"],
+        draft(&client, CLIENT, &profile)["server_count"],
         json!(2),
         "conflicting adds must change nothing"
     );
@@ -134,7 +153,7 @@ fn remove_takes_the_entry_out() {
         "{body}"
     );
     assert_eq!(
-        entry_names(&draft(&client, &profile)),
+        entry_names(&draft(&client, CLIENT, &profile)),
         BTreeSet::from(["second".to_owned()])
     );
 
@@ -149,21 +168,14 @@ fn remove_takes_the_entry_out() {
 #[test]
 fn delete_clears_the_draft() {
     let client = target().client();
-    let profile = unique_id("clear");
-    add_entry(
-        &client,
-        CLIENT,
-        &profile,
-        &simple_server_id(&client, 0),
-        None,
-    );
+    let profile = profile_with(&client, CLIENT, "clear", 1);
     let body = client
         .delete(&config_path(CLIENT, &profile, "/draft"))
         .expect(200);
     assert_eq!(body["success"], json!(true), "{body}");
     assert_eq!(body["status"], json!("cleared"), "{body}");
     assert!(body["message"].is_string(), "{body}");
-    let after = draft(&client, &profile);
+    let after = draft(&client, CLIENT, &profile);
     assert_eq!(after["mcpServers"], json!({}));
     assert_eq!(after["server_count"], json!(0));
 }
@@ -211,23 +223,23 @@ fn adding_an_unknown_server_is_404() {
             &json!({ "server_id": "no-such-server-zz" }),
         )
         .expect_error(404);
-    assert_eq!(draft(&client, &profile)["server_count"], json!(0));
+    assert_eq!(draft(&client, CLIENT, &profile)["server_count"], json!(0));
 }
 
 #[test]
 fn missing_server_id_is_400_naming_it() {
     let client = target().client();
     let profile = unique_id("missing");
-    for op in ["/draft/add", "/draft/remove"] {
-        let r = client.post(&config_path(CLIENT, &profile, op), &json!({ "name": "x" }));
-        r.expect_error(400);
-        assert!(
-            r.detail().contains("server_id"),
-            "{}: detail must name server_id: {}",
-            r.what,
-            r.detail()
-        );
-    }
+    assert_400_naming(
+        &client,
+        ["/draft/add", "/draft/remove"].map(|op| {
+            (
+                config_path(CLIENT, &profile, op),
+                json!({ "name": "x" }),
+                "server_id",
+            )
+        }),
+    );
 }
 
 #[test]
@@ -239,25 +251,7 @@ fn required_env_vars_must_be_given() {
         .expect("the catalog has a server with required env vars (and no required params)");
     let id = server["server_id"].as_str().expect("server_id");
     let vars = required_env(&server);
-    let profile = unique_id("env");
-
-    let r = client.post(
-        &config_path(CLIENT, &profile, "/draft/add"),
-        &json!({ "server_id": id }),
-    );
-    r.expect_error(400);
-    for var in &vars {
-        assert!(
-            r.detail().contains(var.as_str()),
-            "detail must name {var}: {}",
-            r.detail()
-        );
-    }
-    assert_eq!(
-        draft(&client, &profile)["server_count"],
-        json!(0),
-        "a rejected add must change nothing"
-    );
+    let profile = assert_add_needs(&client, id, &vars, "env");
 
     let env: serde_json::Map<String, Value> = vars
         .iter()
@@ -291,26 +285,7 @@ fn required_params_must_be_given() {
         .next()
         .expect("the catalog has a server with required params (and no required env)");
     let id = server["server_id"].as_str().expect("server_id");
-    let params = required_params(&server);
-    let profile = unique_id("params");
-
-    let r = client.post(
-        &config_path(CLIENT, &profile, "/draft/add"),
-        &json!({ "server_id": id }),
-    );
-    r.expect_error(400);
-    for p in &params {
-        assert!(
-            r.detail().contains(p.as_str()),
-            "detail must name {p}: {}",
-            r.detail()
-        );
-    }
-    assert_eq!(
-        draft(&client, &profile)["server_count"],
-        json!(0),
-        "a rejected add must change nothing"
-    );
+    let profile = assert_add_needs(&client, id, &required_params(&server), "params");
 
     // Each required parameter gets the example value its catalog entry documents.
     let values: serde_json::Map<String, Value> = server["parameters"]
@@ -371,7 +346,7 @@ fn sixty_concurrent_adds_all_land() {
         let (status, text) = h.join().expect("thread");
         assert_eq!(status, 200, "a concurrent add failed: {text}");
     }
-    let body = draft(&client, &profile);
+    let body = draft(&client, CLIENT, &profile);
     assert_eq!(body["server_count"], json!(60), "all 60 adds must land");
     let expected: BTreeSet<String> = (0..60).map(|i| format!("entry-{i:02}")).collect();
     assert_eq!(entry_names(&body), expected);

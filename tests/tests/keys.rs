@@ -60,14 +60,7 @@ fn keys_initialize_once_then_409_and_regenerate_rotates() {
     assert_eq!(after["public_key"], rotated["public_key"]);
 
     // New artifacts are signed with the new key.
-    let profile = unique_id("rotated");
-    add_entry(
-        &client,
-        CLIENT,
-        &profile,
-        &simple_server_id(&client, 0),
-        Some(&format!("{profile}-e0")),
-    );
+    let profile = profile_with(&client, CLIENT, "rotated", 1);
     publish(&client, CLIENT, &profile);
     let artifact = client.get(&config_path(CLIENT, &profile, "")).expect(200);
     assert_eq!(artifact["signing_key_id"], rotated["key_id"]);
@@ -76,27 +69,18 @@ fn keys_initialize_once_then_409_and_regenerate_rotates() {
 
 #[test]
 fn a_fresh_host_initializes_keys_and_refuses_to_publish_before() {
-    if !native_only("a_fresh_host_initializes_keys_and_refuses_to_publish_before") {
+    let Some(server) = native_server(
+        "a_fresh_host_initializes_keys_and_refuses_to_publish_before",
+        ServerOptions::default(),
+    ) else {
         return;
-    }
-    let server = Server::start(ServerOptions::default());
+    };
     let client = server.client();
-    let profile = unique_id("nokeys");
-    add_entry(
-        &client,
-        CLIENT,
-        &profile,
-        &simple_server_id(&client, 0),
-        None,
-    );
+    let profile = profile_with(&client, CLIENT, "nokeys", 1);
 
+    // Publishing without keys is refused.
     let r = client.post(&config_path(CLIENT, &profile, "/publish"), &json!({}));
-    assert!(
-        r.status == 400 || r.status == 409,
-        "publish without keys: expected 400 or 409, got {}: {}",
-        r.status,
-        r.text()
-    );
+    r.expect_status_in(&[400, 409]);
     r.expect_error(r.status);
     assert!(
         r.detail().to_lowercase().contains("initialize"),

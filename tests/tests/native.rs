@@ -24,10 +24,9 @@ fn tokens(client: &Client) -> Vec<Value> {
 #[cfg(unix)]
 #[test]
 fn restart_loses_nothing() {
-    if !native_only("restart_loses_nothing") {
+    let Some(mut server) = native_server("restart_loses_nothing", ServerOptions::default()) else {
         return;
-    }
-    let mut server = Server::start(ServerOptions::default());
+    };
     let generated = server.generated_tokens();
     assert_eq!(
         generated.len(),
@@ -46,14 +45,7 @@ fn restart_loses_nothing() {
     let client = server.client();
     ensure_keys(&client);
     let key = client.get("/v1/keys/public").expect(200);
-    let profile = unique_id("restart");
-    add_entry(
-        &client,
-        CLIENT,
-        &profile,
-        &simple_server_id(&client, 0),
-        None,
-    );
+    let profile = profile_with(&client, CLIENT, "restart", 1);
     let artifact_id = publish(&client, CLIENT, &profile);
     add_entry(
         &client,
@@ -65,9 +57,7 @@ fn restart_loses_nothing() {
     let deployed = client
         .post(&config_path(CLIENT, &profile, "/deploy"), &json!({}))
         .expect(200);
-    let draft = client
-        .get(&config_path(CLIENT, &profile, "/draft"))
-        .expect(200);
+    let draft_before = draft(&client, CLIENT, &profile);
     let history = client
         .get(&config_path(CLIENT, &profile, "/history"))
         .expect(200);
@@ -104,10 +94,8 @@ fn restart_loses_nothing() {
     let client = server.client();
     let base = server.base_url();
     assert_eq!(
-        client
-            .get(&config_path(CLIENT, &profile, "/draft"))
-            .expect(200),
-        draft,
+        draft(&client, CLIENT, &profile),
+        draft_before,
         "draft survives"
     );
     assert_eq!(
@@ -154,35 +142,22 @@ fn restart_loses_nothing() {
         .expect(200);
 }
 
-/// A profile with two published entries on `server`; returns (profile, artifact).
-fn published(client: &Client, tag: &str) -> (String, Value) {
-    ensure_keys(client);
-    let profile = unique_id(tag);
-    add_entry(
-        client,
-        CLIENT,
-        &profile,
-        &simple_server_id(client, 0),
-        Some("alpha"),
-    );
-    add_entry(
-        client,
-        CLIENT,
-        &profile,
-        &simple_server_id(client, 1),
-        Some("beta"),
-    );
-    let id = publish(client, CLIENT, &profile);
+/// A profile of `client_id` with two published entries; returns (profile, artifact).
+fn published(client: &Client, client_id: &str, tag: &str) -> (String, Value) {
+    let profile = profile_with(client, client_id, tag, 2);
+    let id = publish(client, client_id, &profile);
     let artifact = client.get(&format!("/v1/artifacts/{id}")).expect(200);
     (profile, artifact)
 }
 
 #[test]
 fn deploy_merges_into_an_existing_claude_desktop_file() {
-    if !native_only("deploy_merges_into_an_existing_claude_desktop_file") {
+    let Some(server) = native_server(
+        "deploy_merges_into_an_existing_claude_desktop_file",
+        ServerOptions::default(),
+    ) else {
         return;
-    }
-    let server = Server::start(ServerOptions::default());
+    };
     let client = server.client();
     let path = claude_config(&server.home());
     std::fs::create_dir_all(path.parent().expect("parent")).expect("create config dir");
@@ -194,7 +169,7 @@ fn deploy_merges_into_an_existing_claude_desktop_file() {
     .expect("serialize");
     std::fs::write(&path, &original).expect("write config");
 
-    let (profile, artifact) = published(&client, "merge");
+    let (profile, artifact) = published(&client, CLIENT, "merge");
     let body = client
         .post(&config_path(CLIENT, &profile, "/deploy"), &json!({}))
         .expect(200);
@@ -240,13 +215,15 @@ fn deploy_merges_into_an_existing_claude_desktop_file() {
 
 #[test]
 fn deploy_creates_a_missing_claude_desktop_file() {
-    if !native_only("deploy_creates_a_missing_claude_desktop_file") {
+    let Some(server) = native_server(
+        "deploy_creates_a_missing_claude_desktop_file",
+        ServerOptions::default(),
+    ) else {
         return;
-    }
-    let server = Server::start(ServerOptions::default());
+    };
     let client = server.client();
     let path = claude_config(&server.home());
-    let (profile, artifact) = published(&client, "create");
+    let (profile, artifact) = published(&client, CLIENT, "create");
     client
         .post(&config_path(CLIENT, &profile, "/deploy"), &json!({}))
         .expect(200);
@@ -258,10 +235,12 @@ fn deploy_creates_a_missing_claude_desktop_file() {
 
 #[test]
 fn deploy_into_an_unparseable_file_is_409_and_leaves_it_untouched() {
-    if !native_only("deploy_into_an_unparseable_file_is_409_and_leaves_it_untouched") {
+    let Some(server) = native_server(
+        "deploy_into_an_unparseable_file_is_409_and_leaves_it_untouched",
+        ServerOptions::default(),
+    ) else {
         return;
-    }
-    let server = Server::start(ServerOptions::default());
+    };
     let client = server.client();
     let path = claude_config(&server.home());
     let dir = path.parent().expect("parent").to_path_buf();
@@ -269,7 +248,7 @@ fn deploy_into_an_unparseable_file_is_409_and_leaves_it_untouched() {
     let original: &[u8] = b"{ \"globalShortcut\": \"Ctrl+Space\", \"mcpServers\": { \"broken\": \n";
     std::fs::write(&path, original).expect("write config");
 
-    let (profile, _) = published(&client, "broken");
+    let (profile, _) = published(&client, CLIENT, "broken");
     client
         .post(&config_path(CLIENT, &profile, "/deploy"), &json!({}))
         .expect_error(409);
@@ -303,32 +282,14 @@ fn parse_jsonc_lines(text: &str) -> Value {
     serde_json::from_str(&json).unwrap_or_else(|e| panic!("not JSON(C): {e}: {text}"))
 }
 
-/// Deploys a two-entry artifact to `client_id`, whose file (relative to `HOME`) starts as
-/// `original`; returns the artifact and the file's text after the deploy.
-fn deploy_to(client_id: &str, relative: &str, original: &str) -> (Value, String) {
-    let server = Server::start(ServerOptions::default());
+/// Deploys a two-entry artifact to `client_id` on `server`, whose file (relative to `HOME`)
+/// starts as `original`; returns the artifact and the file's text after the deploy.
+fn deploy_to(server: &Server, client_id: &str, relative: &str, original: &str) -> (Value, String) {
     let client = server.client();
     let path = server.home().join(relative);
     std::fs::create_dir_all(path.parent().expect("parent")).expect("create config dir");
     std::fs::write(&path, original).expect("write config");
-    ensure_keys(&client);
-    let profile = unique_id(client_id);
-    add_entry(
-        &client,
-        client_id,
-        &profile,
-        &simple_server_id(&client, 0),
-        Some("alpha"),
-    );
-    add_entry(
-        &client,
-        client_id,
-        &profile,
-        &simple_server_id(&client, 1),
-        Some("beta"),
-    );
-    let id = publish(&client, client_id, &profile);
-    let artifact = client.get(&format!("/v1/artifacts/{id}")).expect(200);
+    let (profile, artifact) = published(&client, client_id, client_id);
     let body = client
         .post(&config_path(client_id, &profile, "/deploy"), &json!({}))
         .expect(200);
@@ -339,13 +300,42 @@ fn deploy_to(client_id: &str, relative: &str, original: &str) -> (Value, String)
     )
 }
 
+/// Asserts the `block` object of a deployed `file` renders exactly the artifact's entries: each
+/// with the payload's command and args, and `key: value` (what the client needs besides).
+fn assert_renders_payload(
+    file: &Value,
+    block: &str,
+    artifact: &Value,
+    (key, value): (&str, Value),
+) {
+    let servers = file[block]
+        .as_object()
+        .unwrap_or_else(|| panic!("no {block} block: {file}"));
+    let payload = artifact["payload"]["mcpServers"]
+        .as_object()
+        .expect("payload");
+    assert_eq!(servers.len(), payload.len(), "{file}");
+    for (name, entry) in payload {
+        let rendered = &servers[name];
+        assert_eq!(
+            rendered[key], value,
+            "each {block} entry needs {key} {value}: {rendered}"
+        );
+        assert_eq!(rendered["command"], entry["command"], "{rendered}");
+        assert_eq!(rendered["args"], entry["args"], "{rendered}");
+    }
+}
+
 #[test]
 fn deploy_renders_vs_code_servers_and_keeps_its_comments() {
-    if !native_only("deploy_renders_vs_code_servers_and_keeps_its_comments") {
+    let Some(server) = native_server(
+        "deploy_renders_vs_code_servers_and_keeps_its_comments",
+        ServerOptions::default(),
+    ) else {
         return;
-    }
+    };
     let original = "// My VS Code MCP servers\n{\n  \"inputs\": [{\"id\": \"tok\", \"type\": \"promptString\"}],\n  \"servers\": {}\n}\n";
-    let (artifact, text) = deploy_to("vscode", ".config/Code/User/mcp.json", original);
+    let (artifact, text) = deploy_to(&server, "vscode", ".config/Code/User/mcp.json", original);
     assert!(
         text.contains("// My VS Code MCP servers"),
         "comments must survive a deploy:\n{text}"
@@ -356,53 +346,29 @@ fn deploy_renders_vs_code_servers_and_keeps_its_comments() {
         json!([{"id": "tok", "type": "promptString"}]),
         "unmanaged keys survive: {file}"
     );
-    let servers = file["servers"]
-        .as_object()
-        .unwrap_or_else(|| panic!("no servers block: {file}"));
-    let payload = artifact["payload"]["mcpServers"]
-        .as_object()
-        .expect("payload");
-    assert_eq!(servers.len(), payload.len(), "{file}");
-    for (name, entry) in payload {
-        let rendered = &servers[name];
-        assert_eq!(
-            rendered["type"],
-            json!("stdio"),
-            "VS Code entries need a type: {rendered}"
-        );
-        assert_eq!(rendered["command"], entry["command"], "{rendered}");
-        assert_eq!(rendered["args"], entry["args"], "{rendered}");
-    }
+    assert_renders_payload(&file, "servers", &artifact, ("type", json!("stdio")));
 }
 
 #[test]
 fn deploy_renders_zed_context_servers() {
-    if !native_only("deploy_renders_zed_context_servers") {
+    let Some(server) = native_server(
+        "deploy_renders_zed_context_servers",
+        ServerOptions::default(),
+    ) else {
         return;
-    }
+    };
     let original = "{\n  \"theme\": \"One Dark\",\n  \"context_servers\": {}\n}\n";
-    let (artifact, text) = deploy_to("zed", ".config/zed/settings.json", original);
+    let (artifact, text) = deploy_to(&server, "zed", ".config/zed/settings.json", original);
     let file = parse_jsonc_lines(&text);
     assert_eq!(
         file["theme"],
         json!("One Dark"),
         "unmanaged keys survive: {file}"
     );
-    let servers = file["context_servers"]
-        .as_object()
-        .unwrap_or_else(|| panic!("no context_servers: {file}"));
-    let payload = artifact["payload"]["mcpServers"]
-        .as_object()
-        .expect("payload");
-    assert_eq!(servers.len(), payload.len(), "{file}");
-    for (name, entry) in payload {
-        let rendered = &servers[name];
-        assert_eq!(
-            rendered["source"],
-            json!("custom"),
-            "Zed entries carry source custom: {rendered}"
-        );
-        assert_eq!(rendered["command"], entry["command"], "{rendered}");
-        assert_eq!(rendered["args"], entry["args"], "{rendered}");
-    }
+    assert_renders_payload(
+        &file,
+        "context_servers",
+        &artifact,
+        ("source", json!("custom")),
+    );
 }
