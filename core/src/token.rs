@@ -181,7 +181,7 @@ pub fn issue<S: Store + ?Sized>(
 /// Checks a presented bearer token at `now` and counts the use in `usage` (no store write).
 ///
 /// Unknown, revoked and expired tokens are all the same 401 [`invalid_credentials`]. The
-/// returned record includes uses not yet flushed.
+/// returned record is the stored one: uses not yet flushed are counted by [`list`].
 pub fn authenticate<S: Store + ?Sized>(
     store: &S,
     usage: &Usage,
@@ -204,9 +204,7 @@ pub fn authenticate<S: Store + ?Sized>(
         return Err(invalid_credentials());
     }
     usage.record(&token_id, now);
-    let mut record = stored.record;
-    record.fold(usage);
-    Ok(record)
+    Ok(stored.record)
 }
 
 /// Every token not revoked, oldest first, with uses not yet flushed counted in.
