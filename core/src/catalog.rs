@@ -417,7 +417,7 @@ pub fn pieces(template: &str) -> Vec<Piece<'_>> {
 }
 
 /// Names of the placeholders in `template`.
-fn placeholders(template: &str) -> impl Iterator<Item = &str> {
+pub(crate) fn placeholders(template: &str) -> impl Iterator<Item = &str> {
     pieces(template).into_iter().filter_map(|p| match p {
         Piece::Param(name) => Some(name),
         Piece::Text(_) => None,

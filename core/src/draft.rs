@@ -9,10 +9,11 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::catalog::{Catalog, Parameter, Piece, Server, is_identifier, pieces};
+use crate::catalog::{Catalog, Parameter, Piece, Server, is_identifier, pieces, placeholders};
 use crate::error::{Error, Result};
 use crate::id;
 use crate::payload::{Payload, ServerEntry};
+use crate::validate::is_http_url;
 
 /// The body of `POST /v1/config/{c}/{p}/draft/add`.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -234,20 +235,12 @@ fn remote_entry(
             ),
         )
     })?;
-    let well_formed = (url.starts_with("https://") || url.starts_with("http://"))
-        && !url.chars().any(|c| c.is_whitespace() || c.is_control());
-    if !well_formed {
-        let used: Vec<&str> = pieces(template)
-            .into_iter()
-            .filter_map(|p| match p {
-                Piece::Param(name) => Some(name),
-                Piece::Text(_) => None,
-            })
-            .collect();
+    if !is_http_url(&url) {
+        let used: Vec<&str> = placeholders(template).collect();
         return Err(Error::bad_request(
             "INVALID_PARAMETER",
             format!(
-                "Invalid parameter for server '{}': {} must make an http(s) URL without spaces (got '{url}')",
+                "Invalid parameter for server '{}': {} must make an http(s) URL with a host and no spaces (got '{url}')",
                 server.server_id,
                 list(used)
             ),
@@ -716,7 +709,13 @@ mod tests {
             draft.servers["mine"],
             json!({"type": "http", "url": "https://mcp.example.com/mcp"})
         );
-        for bad in ["ftp://x", "https://a b", "javascript:alert(1)"] {
+        for bad in [
+            "ftp://x",
+            "https://a b",
+            "javascript:alert(1)",
+            "https://",
+            "http:///path",
+        ] {
             let (_, code, detail) = err(add_to(
                 &mut draft,
                 json!({"server_id": "custom-api", "params": {"url": bad}}),

@@ -204,7 +204,7 @@ fn type_name(v: &Value) -> &'static str {
 }
 
 /// Whether `url` is an absolute `http://` or `https://` URL with a host.
-fn is_http_url(url: &str) -> bool {
+pub(crate) fn is_http_url(url: &str) -> bool {
     match url.parse::<http::Uri>() {
         Ok(uri) => {
             matches!(uri.scheme_str(), Some(s) if s.eq_ignore_ascii_case("http") || s.eq_ignore_ascii_case("https"))
