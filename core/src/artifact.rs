@@ -5,16 +5,17 @@
 //! its payload, and its signature is Ed25519 over the same canonical bytes, so the same payload
 //! always has the same id and artifacts interoperate with the Python mcp-orchestration.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::canonical;
-use crate::env::Timestamp;
-use crate::error::{Error, Result};
+use crate::timestamp::Timestamp;
+use crate::error::{Code, Error, Result};
 use crate::signing::{PublicKey, SigningKeys, sha256_hex};
 
 /// A published, signed config.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, JsonSchema)]
 pub struct Artifact {
     /// Hex SHA-256 of the canonical payload.
     pub artifact_id: String,
@@ -75,8 +76,8 @@ pub fn verify(artifact: &Artifact, key: &PublicKey) -> Result<()> {
     let bytes = canonical::to_vec(&artifact.payload);
     let actual = sha256_hex(&bytes);
     if actual != artifact.artifact_id {
-        return Err(Error::conflict(
-            "ARTIFACT_TAMPERED",
+        return Err(Error::new(
+            Code::ArtifactTampered,
             format!(
                 "Artifact '{}' does not match its payload, whose hash is '{actual}'",
                 artifact.artifact_id
@@ -101,10 +102,10 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::env::FixedEnv;
+    use crate::ports::Fixed;
 
     fn keys(seed: u64) -> SigningKeys {
-        SigningKeys::generate(&FixedEnv::new(Timestamp(0), seed)).unwrap()
+        SigningKeys::generate(&Fixed::new(Timestamp(0), seed)).unwrap()
     }
 
     fn sample(keys: &SigningKeys) -> Artifact {
@@ -167,7 +168,7 @@ mod tests {
         let mut art = sample(&k);
         art.payload["mcpServers"]["fs"]["command"] = json!("evil");
         let err = verify(&art, &k.public_key()).unwrap_err();
-        assert_eq!((err.status(), err.code), (409, "ARTIFACT_TAMPERED"));
+        assert_eq!((err.status(), err.code.as_str()), (409, "ARTIFACT_TAMPERED"));
     }
 
     #[test]

@@ -10,17 +10,18 @@ use std::fmt;
 use std::str::FromStr;
 use std::sync::OnceLock;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
 use crate::id;
 
 /// The catalog shipped with the product.
 const EMBEDDED: &str = include_str!("../data/catalog.json");
 
 /// How a client talks to a server.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Transport {
     /// A local process spoken to over stdin/stdout.
@@ -65,8 +66,8 @@ impl FromStr for Transport {
             .into_iter()
             .find(|t| t.as_str().eq_ignore_ascii_case(s.trim()))
             .ok_or_else(|| {
-                Error::bad_request(
-                    "INVALID_TRANSPORT",
+                Error::new(
+                    Code::InvalidTransport,
                     format!("Invalid transport '{s}': must be one of stdio, http, sse"),
                 )
             })
@@ -74,7 +75,7 @@ impl FromStr for Transport {
 }
 
 /// The type of a server parameter, which decides which JSON values it accepts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ParamType {
     /// A non-empty JSON string.
@@ -121,7 +122,7 @@ impl ParamType {
 }
 
 /// A value the user supplies when adding a server, substituted for `{name}` in its args or URL.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Parameter {
     /// Name, as used in `{name}` placeholders and in the `params` of an add request.
@@ -143,7 +144,7 @@ pub struct Parameter {
 }
 
 /// An environment variable a local server reads.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EnvVar {
     /// Variable name.
@@ -165,7 +166,7 @@ pub struct EnvVar {
 ///
 /// Serializes with the `/v1/servers` field names; `required_env` and `optional_env` list the
 /// names of the required and optional entries of `env`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Server {
     /// Catalog id, e.g. `filesystem`.
     pub server_id: String,
@@ -290,7 +291,7 @@ impl Catalog {
     /// and what is wrong with it.
     pub fn from_json(json: &str) -> Result<Self> {
         let file: CatalogFile = serde_json::from_str(json).map_err(|e| {
-            Error::internal("CATALOG_INVALID", format!("Catalog is not valid: {e}"))
+            Error::new(Code::CatalogInvalid, format!("Catalog is not valid: {e}"))
         })?;
         let mut servers: Vec<Server> = file.servers.into_iter().map(Server::from).collect();
         servers.sort_by(|a, b| a.server_id.cmp(&b.server_id));
@@ -298,16 +299,16 @@ impl Catalog {
             if let [a, b] = pair
                 && a.server_id == b.server_id
             {
-                return Err(Error::internal(
-                    "CATALOG_INVALID",
+                return Err(Error::new(
+                    Code::CatalogInvalid,
                     format!("Catalog lists server '{}' twice", a.server_id),
                 ));
             }
         }
         for server in &servers {
             check_server(server).map_err(|problem| {
-                Error::internal(
-                    "CATALOG_INVALID",
+                Error::new(
+                    Code::CatalogInvalid,
                     format!("Catalog server '{}' {problem}", server.server_id),
                 )
             })?;
@@ -343,8 +344,8 @@ impl Catalog {
     pub fn require(&self, server_id: &str) -> Result<&Server> {
         id::check("server_id", server_id)?;
         self.get(server_id).ok_or_else(|| {
-            Error::not_found(
-                "SERVER_NOT_FOUND",
+            Error::new(
+                Code::ServerNotFound,
                 format!("Server '{server_id}' not found"),
             )
         })
@@ -586,7 +587,7 @@ mod tests {
         let mut s = spec();
         change(&mut s);
         let err = parse(vec![s]).expect_err("the changed entry should be rejected");
-        assert_eq!((err.status(), err.code), (500, "CATALOG_INVALID"));
+        assert_eq!((err.status(), err.code.as_str()), (500, "CATALOG_INVALID"));
         err.detail
     }
 
@@ -842,7 +843,7 @@ mod tests {
         assert_eq!("HTTP".parse::<Transport>().unwrap(), Transport::Http);
         assert_eq!("sse".parse::<Transport>().unwrap(), Transport::Sse);
         let err = "websocket".parse::<Transport>().unwrap_err();
-        assert_eq!((err.status(), err.code), (400, "INVALID_TRANSPORT"));
+        assert_eq!((err.status(), err.code.as_str()), (400, "INVALID_TRANSPORT"));
         assert!(err.detail.contains("'websocket'") && err.detail.contains("stdio, http, sse"));
     }
 
@@ -851,7 +852,7 @@ mod tests {
         assert_eq!(catalog().require("memory").unwrap().server_id, "memory");
         let err = catalog().require("nope").unwrap_err();
         assert_eq!(
-            (err.status(), err.code, err.detail.as_str()),
+            (err.status(), err.code.as_str(), err.detail.as_str()),
             (404, "SERVER_NOT_FOUND", "Server 'nope' not found")
         );
         let err = catalog().require("../etc").unwrap_err();

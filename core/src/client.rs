@@ -7,18 +7,19 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
-use crate::env::{ClientFiles, Os};
-use crate::error::{Error, Result};
+use crate::ports::{ClientFiles, Os};
+use crate::error::{Code, Error, Result};
 use crate::validate::Rules;
 
 /// The embedded client data.
 const DATA: &str = include_str!("../data/clients.json");
 
 /// The format of a client's config file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
     /// Strict JSON.
@@ -55,7 +56,8 @@ pub enum Layout {
 }
 
 /// A remote transport.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
 pub enum Remote {
     /// Streamable HTTP.
     Http,
@@ -312,15 +314,15 @@ impl Client {
         let os = files.os();
         let template = match override_path {
             Some(path) if path.trim().is_empty() => {
-                return Err(Error::conflict(
-                    "PATH_UNRESOLVED",
+                return Err(Error::new(
+                    Code::PathUnresolved,
                     format!("The config path given for {} is empty", self.display_name),
                 ));
             }
             Some(path) => path,
             None => self.path_template(os).ok_or_else(|| {
-                Error::conflict(
-                    "PATH_UNRESOLVED",
+                Error::new(
+                    Code::PathUnresolved,
                     format!(
                         "{} has no known config path on {}; give the path in the profile",
                         self.display_name,
@@ -330,8 +332,8 @@ impl Client {
             })?,
         };
         expand(template, files).map_err(|missing| {
-            Error::conflict(
-                "PATH_UNRESOLVED",
+            Error::new(
+                Code::PathUnresolved,
                 format!(
                     "Cannot resolve the config path {template:?} of {}: {missing}",
                     self.display_name
@@ -342,46 +344,43 @@ impl Client {
 
     /// The client as the API shows it; `config_path` is the template for `os`, or null when
     /// the OS is unknown or has no path.
-    pub fn summary(&self, os: Option<Os>) -> Value {
-        let paths: Map<String, Value> = ALL_OS
-            .into_iter()
-            .map(|o| {
-                (
-                    os_name(o).to_owned(),
-                    self.path_template(o).map_or(Value::Null, Value::from),
-                )
-            })
-            .collect();
-        let remote_transports: Vec<&str> = [Remote::Http, Remote::Sse]
-            .into_iter()
-            .filter(|r| self.supports_remote(*r))
-            .map(Remote::as_str)
-            .collect();
+    pub fn summary(&self, os: Option<Os>) -> ClientSummary<'_> {
         let rules = self.rules();
-        json!({
-            "client_id": self.client_id,
-            "display_name": self.display_name,
-            "config_path": os.and_then(|o| self.path_template(o)),
-            "config_paths": paths,
-            "platform": self.platforms().into_iter().map(os_name).collect::<Vec<_>>(),
-            "config_format": self.config_format.as_str(),
-            "servers_key": self.servers_key,
-            "capabilities": {
-                "env": rules.supports_env,
-                "args": rules.supports_args,
-                "cwd": rules.supports_cwd,
-                "remote": rules.supports_remote(),
-                "remote_url_field": self.entry.urls.http.as_ref().or(self.entry.urls.sse.as_ref()),
-                "remote_transports": remote_transports,
-                "headers": rules.supports_remote() && self.entry.headers.is_some(),
+        ClientSummary {
+            client_id: &self.client_id,
+            display_name: &self.display_name,
+            config_path: os.and_then(|o| self.path_template(o)),
+            config_paths: ALL_OS
+                .into_iter()
+                .map(|o| (os_name(o), self.path_template(o)))
+                .collect(),
+            platform: self.platforms().into_iter().map(os_name).collect(),
+            config_format: self.config_format,
+            servers_key: &self.servers_key,
+            capabilities: Capabilities {
+                env: rules.supports_env,
+                args: rules.supports_args,
+                cwd: rules.supports_cwd,
+                remote: rules.supports_remote(),
+                remote_url_field: self
+                    .entry
+                    .urls
+                    .http
+                    .as_deref()
+                    .or(self.entry.urls.sse.as_deref()),
+                remote_transports: [Remote::Http, Remote::Sse]
+                    .into_iter()
+                    .filter(|r| self.supports_remote(*r))
+                    .collect(),
+                headers: rules.supports_remote() && self.entry.headers.is_some(),
             },
-            "limitations": {
-                "max_servers": self.limitations.max_servers,
-                "max_env_vars": self.limitations.max_env_vars,
+            limitations: Limits {
+                max_servers: self.limitations.max_servers,
+                max_env_vars: self.limitations.max_env_vars,
             },
-            "default_profiles": self.default_profiles,
-            "notes": self.notes,
-        })
+            default_profiles: &self.default_profiles,
+            notes: &self.notes,
+        }
     }
 
     /// Checks the invariants the code relies on; the error names the client and the fault.
@@ -419,6 +418,61 @@ impl Client {
     }
 }
 
+/// A client app as `GET /v1/clients` lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct ClientSummary<'a> {
+    /// Id, e.g. `claude-desktop`.
+    pub client_id: &'a str,
+    /// Human name.
+    pub display_name: &'a str,
+    /// The config path template on the host's OS; null when unknown there.
+    pub config_path: Option<&'a str>,
+    /// The config path template per OS (`macos`, `windows`, `linux`); null where unknown.
+    pub config_paths: BTreeMap<&'static str, Option<&'a str>>,
+    /// The OSes the client has a known config path on.
+    pub platform: Vec<&'static str>,
+    /// The config file's format.
+    pub config_format: Format,
+    /// The top-level key holding the servers.
+    pub servers_key: &'a str,
+    /// What entries may carry.
+    pub capabilities: Capabilities<'a>,
+    /// Limits, where the client has them.
+    pub limitations: Limits,
+    /// The profiles every client starts with.
+    pub default_profiles: &'a [String],
+    /// Facts worth knowing about the client.
+    pub notes: &'a str,
+}
+
+/// What a client's entries may carry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct Capabilities<'a> {
+    /// Env vars.
+    pub env: bool,
+    /// Arguments.
+    pub args: bool,
+    /// A working directory.
+    pub cwd: bool,
+    /// Remote servers, natively.
+    pub remote: bool,
+    /// The field that holds a remote server's URL.
+    pub remote_url_field: Option<&'a str>,
+    /// The remote transports reached natively.
+    pub remote_transports: Vec<Remote>,
+    /// HTTP headers for remote servers.
+    pub headers: bool,
+}
+
+/// A client's limits; null where it has none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct Limits {
+    /// Most servers loaded.
+    pub max_servers: Option<usize>,
+    /// Most env vars per server.
+    pub max_env_vars: Option<usize>,
+}
+
 /// Parses and checks the embedded data.
 fn load() -> std::result::Result<Vec<Client>, String> {
     let clients: Vec<Client> =
@@ -452,7 +506,7 @@ pub fn client(id: &str) -> Result<&'static Client> {
     clients()
         .iter()
         .find(|c| c.client_id == id)
-        .ok_or_else(|| Error::not_found("CLIENT_NOT_FOUND", format!("Client '{id}' not found")))
+        .ok_or_else(|| Error::new(Code::ClientNotFound, format!("Client '{id}' not found")))
 }
 
 /// Expands `~` (at the start), `%VAR%`, `$VAR`, `${VAR}` and `${VAR:-default}`; an empty
@@ -537,6 +591,8 @@ fn is_windows_var(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use std::collections::HashMap;
+
+    use serde_json::json;
 
     use super::*;
 
@@ -656,7 +712,8 @@ mod tests {
 
     #[test]
     fn summary_has_the_api_fields() {
-        let s = client("windsurf").unwrap().summary(Some(Os::Linux));
+        let summary = |id: &str, os| serde_json::to_value(client(id).unwrap().summary(os)).unwrap();
+        let s = summary("windsurf", Some(Os::Linux));
         assert_eq!(s["client_id"], "windsurf");
         assert_eq!(s["display_name"], "Windsurf");
         assert_eq!(s["config_path"], "~/.codeium/windsurf/mcp_config.json");
@@ -675,11 +732,11 @@ mod tests {
         );
         assert_eq!(s["default_profiles"], json!(["default"]));
         assert_eq!(
-            client("gemini-cli").unwrap().summary(None)["capabilities"]["remote_url_field"],
+            summary("gemini-cli", None)["capabilities"]["remote_url_field"],
             "httpUrl"
         );
         assert_eq!(
-            client("cursor").unwrap().summary(None)["config_path"],
+            summary("cursor", None)["config_path"],
             Value::Null
         );
     }
@@ -750,7 +807,7 @@ mod tests {
         let c = client("claude-desktop").unwrap();
         let no_home = Machine::new(Os::Linux, None, &[]);
         let err = c.resolve_path(None, &no_home).unwrap_err();
-        assert_eq!((err.code, err.status()), ("PATH_UNRESOLVED", 409));
+        assert_eq!((err.code.as_str(), err.status()), ("PATH_UNRESOLVED", 409));
         assert!(err.detail.contains("home directory"), "{}", err.detail);
         let no_appdata = Machine::new(Os::Windows, Some("C:\\Users\\ada"), &[]);
         let err = c.resolve_path(None, &no_appdata).unwrap_err();

@@ -16,7 +16,7 @@ use std::fmt::Display;
 use serde_json::Value;
 
 use crate::client::{Client, Format};
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
 use crate::payload::Payload;
 use crate::render;
 
@@ -84,8 +84,8 @@ fn format_name(client: &Client) -> &'static str {
 
 /// 409 `CONFIG_UNPARSEABLE`: the parser's reason, with its line.
 fn unparseable(client: &Client, reason: impl Display) -> Error {
-    Error::conflict(
-        "CONFIG_UNPARSEABLE",
+    Error::new(
+        Code::ConfigUnparseable,
         format!(
             "Cannot parse {}'s config file as {}: {reason}; the file was left untouched",
             client.display_name(),
@@ -96,8 +96,8 @@ fn unparseable(client: &Client, reason: impl Display) -> Error {
 
 /// 409 `CONFIG_UNPARSEABLE`: the root holds `found` instead of a map.
 fn not_a_map(client: &Client, found: &str) -> Error {
-    Error::conflict(
-        "CONFIG_UNPARSEABLE",
+    Error::new(
+        Code::ConfigUnparseable,
         format!(
             "{}'s config file must hold an object at the top level, not {found}; the file was left untouched",
             client.display_name()
@@ -111,8 +111,8 @@ fn wrong_block(client: &Client, found: &str) -> Error {
         crate::client::Layout::Map => "an object",
         crate::client::Layout::List => "a list",
     };
-    Error::conflict(
-        "CONFIG_CONFLICT",
+    Error::new(
+        Code::ConfigConflict,
         format!(
             "\"{}\" in {}'s config file holds {found}, not {want}; the file was left untouched",
             client.servers_key(),
@@ -123,8 +123,8 @@ fn wrong_block(client: &Client, found: &str) -> Error {
 
 /// 409 `CONFIG_CONFLICT`: the block cannot be replaced without touching the rest of the file.
 fn unsafe_edit(client: &Client) -> Error {
-    Error::conflict(
-        "CONFIG_CONFLICT",
+    Error::new(
+        Code::ConfigConflict,
         format!(
             "The \"{}\" block of {}'s config file is written in a way that cannot be replaced without touching the rest of the file; the file was left untouched",
             client.servers_key(),
@@ -135,8 +135,8 @@ fn unsafe_edit(client: &Client) -> Error {
 
 /// 500: a value we built could not be written; never caused by the file.
 fn unwritable(reason: impl Display) -> Error {
-    Error::internal(
-        "CONFIG_RENDER_FAILED",
+    Error::new(
+        Code::ConfigRenderFailed,
         format!("The servers block could not be written: {reason}"),
     )
 }

@@ -19,6 +19,7 @@
 
 use std::collections::BTreeSet;
 
+use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -26,7 +27,7 @@ use crate::error::{Error, Result};
 use crate::payload::Payload;
 
 /// How config1 stands relative to config2.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     /// No differences.
@@ -38,7 +39,7 @@ pub enum Status {
 }
 
 /// One field-level difference inside a server entry.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Change {
     /// The entry name.
     pub server: String,
@@ -51,7 +52,7 @@ pub struct Change {
 }
 
 /// The answer of `POST /v1/config/diff`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Diff {
     /// Servers in config2 but not config1, by name.
     pub added: Vec<String>,
@@ -123,7 +124,7 @@ pub fn diff(config1: &Value, config2: &Value) -> Result<Diff> {
 /// Reads one side, prefixing any shape error with the side's name.
 fn parse(which: &str, config: &Value) -> Result<Payload> {
     Payload::from_value(config)
-        .map_err(|e| Error::new(e.kind, e.code, format!("{which}: {}", e.detail)))
+        .map_err(|e| Error::new(e.code, format!("{which}: {}", e.detail)))
 }
 
 fn change(server: &str, path: String, old: Option<&Value>, new: Option<&Value>) -> Change {
@@ -376,7 +377,7 @@ mod tests {
     fn a_bad_shape_names_which_config() {
         let good = cfg(json!({}));
         let e = diff(&json!([]), &good).unwrap_err();
-        assert_eq!((e.status(), e.code), (400, "INVALID_PAYLOAD"));
+        assert_eq!((e.status(), e.code.as_str()), (400, "INVALID_PAYLOAD"));
         assert!(e.detail.starts_with("config1: "), "{}", e.detail);
         let e = diff(&good, &json!({"mcpServers": []})).unwrap_err();
         assert!(

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::catalog::{Catalog, Parameter, Piece, Server, is_identifier, pieces, placeholders};
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
 use crate::id;
 use crate::payload::{Payload, ServerEntry};
 use crate::validate::is_http_url;
@@ -55,16 +55,16 @@ pub fn add(draft: &mut Payload, catalog: &Catalog, req: &AddServer) -> Result<St
         stdio_entry(server, &values, &req.env)?
     };
     if draft.servers.contains_key(name) {
-        return Err(Error::conflict(
-            "DUPLICATE_ENTRY",
+        return Err(Error::new(
+            Code::DuplicateEntry,
             format!(
                 "Entry '{name}' is already in the draft; remove it first or add this server under another \"name\""
             ),
         ));
     }
     let value = serde_json::to_value(&entry).map_err(|e| {
-        Error::internal(
-            "ENTRY_NOT_SERIALIZABLE",
+        Error::new(
+            Code::EncodeFailed,
             format!("Entry '{name}' could not be written: {e}"),
         )
     })?;
@@ -76,8 +76,8 @@ pub fn add(draft: &mut Payload, catalog: &Catalog, req: &AddServer) -> Result<St
 pub fn remove(draft: &mut Payload, name: &str) -> Result<()> {
     match draft.servers.remove(name) {
         Some(_) => Ok(()),
-        None => Err(Error::not_found(
-            "ENTRY_NOT_FOUND",
+        None => Err(Error::new(
+            Code::EntryNotFound,
             format!("Entry '{name}' is not in the draft"),
         )),
     }
@@ -101,8 +101,8 @@ fn param_values(server: &Server, params: &Map<String, Value>) -> Result<BTreeMap
                 list(server.parameters.iter().map(|p| p.name.as_str()))
             )
         };
-        return Err(Error::bad_request(
-            "UNKNOWN_PARAMETER",
+        return Err(Error::new(
+            Code::UnknownParameter,
             format!(
                 "Server '{}' has no parameter {} ({accepted})",
                 server.server_id,
@@ -129,8 +129,8 @@ fn param_values(server: &Server, params: &Map<String, Value>) -> Result<BTreeMap
         }
     }
     if !invalid.is_empty() {
-        return Err(Error::bad_request(
-            "INVALID_PARAMETER",
+        return Err(Error::new(
+            Code::InvalidParameter,
             format!(
                 "Invalid parameter for server '{}': {}",
                 server.server_id,
@@ -146,8 +146,8 @@ fn param_values(server: &Server, params: &Map<String, Value>) -> Result<BTreeMap
         .map(|p| p.name.as_str())
         .collect();
     if !missing.is_empty() {
-        return Err(Error::bad_request(
-            "MISSING_PARAMETERS",
+        return Err(Error::new(
+            Code::MissingParameters,
             format!(
                 "Server '{}' needs parameter {}",
                 server.server_id,
@@ -215,8 +215,8 @@ fn remote_entry(
         .map(|(k, _)| k.as_str())
         .collect();
     if !given_env.is_empty() {
-        return Err(Error::bad_request(
-            "INVALID_ENV_VAR",
+        return Err(Error::new(
+            Code::InvalidEnvVar,
             format!(
                 "Server '{}' is a remote ({}) server and takes no env vars, but got {}",
                 server.server_id,
@@ -227,8 +227,8 @@ fn remote_entry(
     }
     let template = server.url.as_deref().unwrap_or_default();
     let url = fill(template, values).ok_or_else(|| {
-        Error::internal(
-            "CATALOG_INVALID",
+        Error::new(
+            Code::CatalogInvalid,
             format!(
                 "Catalog server '{}' has a url it cannot fill",
                 server.server_id
@@ -237,8 +237,8 @@ fn remote_entry(
     })?;
     if !is_http_url(&url) {
         let used: Vec<&str> = placeholders(template).collect();
-        return Err(Error::bad_request(
-            "INVALID_PARAMETER",
+        return Err(Error::new(
+            Code::InvalidParameter,
             format!(
                 "Invalid parameter for server '{}': {} must make an http(s) URL with a host and no spaces (got '{url}')",
                 server.server_id,
@@ -274,8 +274,8 @@ fn env_values(server: &Server, env: &Map<String, Value>) -> Result<BTreeMap<Stri
         }
     }
     if !invalid.is_empty() {
-        return Err(Error::bad_request(
-            "INVALID_ENV_VAR",
+        return Err(Error::new(
+            Code::InvalidEnvVar,
             format!(
                 "Invalid env var for server '{}': {}",
                 server.server_id,
@@ -290,8 +290,8 @@ fn env_values(server: &Server, env: &Map<String, Value>) -> Result<BTreeMap<Stri
         .map(|var| var.name.as_str())
         .collect();
     if !missing.is_empty() {
-        return Err(Error::bad_request(
-            "MISSING_ENV_VARS",
+        return Err(Error::new(
+            Code::MissingEnvVars,
             format!(
                 "Server '{}' needs env var {}",
                 server.server_id,
@@ -381,7 +381,7 @@ mod tests {
 
     fn err(result: Result<impl std::fmt::Debug>) -> (u16, &'static str, String) {
         let e = result.unwrap_err();
-        (e.status(), e.code, e.detail)
+        (e.status(), e.code.as_str(), e.detail)
     }
 
     #[test]

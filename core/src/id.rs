@@ -1,7 +1,7 @@
 //! Identifiers: client ids, profiles, server ids and draft entry names share one shape,
 //! `^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`.
 
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
 
 /// Longest id accepted.
 pub const MAX_ID_LEN: usize = 64;
@@ -21,13 +21,47 @@ pub fn is_valid(s: &str) -> bool {
     }
 }
 
+/// The JSON Schema of an id, for fields holding one: `#[schemars(with = "id::IdSchema")]`.
+pub struct IdSchema;
+
+impl schemars::JsonSchema for IdSchema {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Id".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
+            "description": "An id: 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit.",
+        })
+    }
+}
+
+/// The JSON Schema of an artifact id: `#[schemars(with = "id::ArtifactIdSchema")]`.
+pub struct ArtifactIdSchema;
+
+impl schemars::JsonSchema for ArtifactIdSchema {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ArtifactId".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^[0-9a-f]{64}$",
+            "description": "An artifact id: the hex SHA-256 of the payload's canonical JSON.",
+        })
+    }
+}
+
 /// Checks `value` as the id named `field`; the error names the field (400 `INVALID_ID`).
 pub fn check<'a>(field: &str, value: &'a str) -> Result<&'a str> {
     if is_valid(value) {
         Ok(value)
     } else {
-        Err(Error::bad_request(
-            "INVALID_ID",
+        Err(Error::new(
+            Code::InvalidId,
             format!(
                 "Invalid {field}: must be 1-64 characters of letters, digits, '.', '_' or '-', starting with a letter or digit"
             ),

@@ -5,9 +5,10 @@
 //! merging client config files, and the `/v1` HTTP API as a pure function over a [`Store`].
 //!
 //! # In scope
-//! Pure functions from inputs to outputs. Time and randomness arrive through [`env::Clock`] and
-//! [`env::Entropy`]; persistence through the synchronous [`Store`] trait; client config files
-//! through [`env::ClientFiles`]. The crate compiles for `wasm32-unknown-unknown`.
+//! Pure functions from inputs to outputs. Time and randomness arrive through [`ports::Clock`] and
+//! [`ports::Entropy`]; persistence through the synchronous [`Store`] trait; client config files
+//! through [`ports::ClientFiles`]. Every user action is one typed function in [`ops`], which the
+//! `/v1` API, the CLI and the other front doors call. The crate compiles for `wasm32-unknown-unknown`.
 //!
 //! # Out of scope
 //! Sockets, files, threads, the system clock and process environment: hosts own those and
@@ -23,19 +24,22 @@ pub mod client;
 pub mod config_file;
 pub mod diff;
 pub mod draft;
-pub mod env;
 pub mod error;
 pub mod id;
+pub mod ops;
 pub mod payload;
+pub mod ports;
 pub mod records;
 pub mod render;
 pub mod signing;
 pub mod store;
+pub mod timestamp;
 pub mod token;
 pub mod usage;
 pub mod validate;
 
-pub use env::{Clock, Entropy, Timestamp};
-pub use error::{Error, ErrorKind, Result};
+pub use error::{Code, Error, ErrorKind, Result};
+pub use ports::{Clock, Entropy, Ports};
+pub use timestamp::Timestamp;
 pub use payload::Payload;
 pub use store::{Batch, MemoryStore, Store};

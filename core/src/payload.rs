@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
 
 /// The key under which a payload holds its servers.
 pub const SERVERS_KEY: &str = "mcpServers";
@@ -25,8 +25,8 @@ impl Payload {
     /// Reads a payload from any JSON value; the error says what is wrong with its shape.
     pub fn from_value(value: &Value) -> Result<Self> {
         let obj = value.as_object().ok_or_else(|| {
-            Error::bad_request(
-                "INVALID_PAYLOAD",
+            Error::new(
+                Code::InvalidPayload,
                 "Config must be a JSON object with an \"mcpServers\" object",
             )
         })?;
@@ -34,12 +34,12 @@ impl Payload {
             Some(Value::Object(servers)) => Ok(Self {
                 servers: servers.clone(),
             }),
-            Some(_) => Err(Error::bad_request(
-                "INVALID_PAYLOAD",
+            Some(_) => Err(Error::new(
+                Code::InvalidPayload,
                 "\"mcpServers\" must be an object",
             )),
-            None => Err(Error::bad_request(
-                "INVALID_PAYLOAD",
+            None => Err(Error::new(
+                Code::InvalidPayload,
                 "Config is missing the \"mcpServers\" object",
             )),
         }

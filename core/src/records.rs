@@ -9,7 +9,7 @@
 //! | `publication/{client}/{profile}/{seq:016x}` | [`Publication`], one per publish (history) |
 //! | `latest/{client}/{profile}` | the newest [`Publication`] |
 //! | `deployment/{client}/{profile}` | [`Deployment`], the last deploy |
-//! | `keys/signing` | [`StoredSigningKey`], when the host has no [`crate::env::Keyring`] |
+//! | `keys/signing` | [`StoredSigningKey`], when the host has no [`crate::ports::Keyring`] |
 //! | `keys/public/{key_id}` | [`PublicKeyRecord`], every key that ever signed |
 //!
 //! Tokens keep their own keys under `token/` (see [`crate::token`]).
@@ -19,7 +19,7 @@ use serde_json::{Map, Value};
 
 use crate::artifact::Artifact;
 use crate::client::Client;
-use crate::env::Timestamp;
+use crate::timestamp::Timestamp;
 use crate::error::Result;
 use crate::payload::Payload;
 use crate::store::{Batch, Store, get_json, list_json};

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use crate::client::{Client, EntryShape, Layout, Remote};
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
 use crate::payload::{Payload, ServerEntry};
 
 /// One server in canonical terms.
@@ -39,8 +39,8 @@ impl Server {
     /// Reads a canonical payload entry; 400 `INVALID_SERVER_ENTRY` naming the entry.
     fn from_payload(name: &str, entry: &Value) -> Result<Self> {
         let bad = |problem: String| {
-            Error::bad_request(
-                "INVALID_SERVER_ENTRY",
+            Error::new(
+                Code::InvalidServerEntry,
                 format!("Server '{}' {problem}", name.escape_debug()),
             )
         };
@@ -266,8 +266,8 @@ fn render_entry(client: &Client, name: &str, server: &Server) -> Result<Value> {
             }
             if let Some(cwd) = cwd {
                 let field = shape.cwd.as_ref().ok_or_else(|| {
-                    Error::bad_request(
-                        "CWD_NOT_SUPPORTED",
+                    Error::new(
+                        Code::CwdNotSupported,
                         format!(
                             "Server '{}' sets a working directory (cwd), which {} does not support",
                             name.escape_debug(),
@@ -331,7 +331,7 @@ pub(crate) fn is_foreign(client: &Client, entry: &Value) -> bool {
 pub fn payload_from_block(client: &Client, block: &Value) -> Result<Payload> {
     let where_ = format!("{}'s {}", client.display_name(), client.servers_key());
     let conflict =
-        |problem: String| Error::conflict("CONFIG_CONFLICT", format!("{where_} {problem}"));
+        |problem: String| Error::new(Code::ConfigConflict, format!("{where_} {problem}"));
     let mut payload = Payload::default();
     let mut add = |name: &str, entry: &Value| -> Result<()> {
         if is_foreign(client, entry) {
@@ -685,7 +685,7 @@ mod tests {
     fn cwd_is_refused_where_the_client_has_none() {
         let p = payload(json!({"w": {"command": "x", "args": [], "cwd": "/src"}}));
         let err = servers_block(client("cursor").unwrap(), &p).unwrap_err();
-        assert_eq!((err.code, err.status()), ("CWD_NOT_SUPPORTED", 400));
+        assert_eq!((err.code.as_str(), err.status()), ("CWD_NOT_SUPPORTED", 400));
         assert!(
             err.detail.contains("'w'") && err.detail.contains("Cursor"),
             "{}",
@@ -788,7 +788,7 @@ mod tests {
             (json!({"x": {"url": 5}}), "\"url\" must be a string"),
         ] {
             let err = payload_from_block(cursor, &b).unwrap_err();
-            assert_eq!((err.code, err.status()), ("CONFIG_CONFLICT", 409));
+            assert_eq!((err.code.as_str(), err.status()), ("CONFIG_CONFLICT", 409));
             assert!(err.detail.contains(says), "{}", err.detail);
             assert!(
                 err.detail.starts_with("Cursor's mcpServers"),

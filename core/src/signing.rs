@@ -19,8 +19,8 @@ use ed25519_dalek::pkcs8::{
 use ed25519_dalek::{Signature, SigningKey, VerifyingKey};
 use sha2::{Digest, Sha256};
 
-use crate::env::Entropy;
-use crate::error::{Error, Result};
+use crate::ports::Entropy;
+use crate::error::{Code, Error, Result};
 
 /// Number of hex characters in a key id.
 pub const KEY_ID_LEN: usize = 16;
@@ -69,8 +69,8 @@ impl SigningKeys {
     /// from the host's own keyring or store, never from a request.
     pub fn from_pkcs8_pem(pem: &str) -> Result<Self> {
         let invalid = |what: String| {
-            Error::internal(
-                "SIGNING_KEY_INVALID",
+            Error::new(
+                Code::SigningKeyInvalid,
                 format!(
                     "The stored signing key is not a valid Ed25519 PKCS#8 PEM private key: {what}"
                 ),
@@ -92,8 +92,8 @@ impl SigningKeys {
         pair.to_pkcs8_pem(LineEnding::LF)
             .map(|pem| pem.to_string())
             .map_err(|e| {
-                Error::internal(
-                    "KEY_ENCODE",
+                Error::new(
+                    Code::KeyEncode,
                     format!("Could not encode the signing key as PEM: {e}"),
                 )
             })
@@ -145,8 +145,8 @@ impl PublicKey {
         VerifyingKey::from_public_key_pem(pem)
             .map(|key| Self { key })
             .map_err(|e| {
-                Error::bad_request(
-                    "INVALID_PUBLIC_KEY",
+                Error::new(
+                    Code::InvalidPublicKey,
                     format!("The public key is not a valid Ed25519 SPKI PEM public key: {e}"),
                 )
             })
@@ -155,8 +155,8 @@ impl PublicKey {
     /// The key as SPKI PEM (LF line endings).
     pub fn to_spki_pem(&self) -> Result<String> {
         self.key.to_public_key_pem(LineEnding::LF).map_err(|e| {
-            Error::internal(
-                "KEY_ENCODE",
+            Error::new(
+                Code::KeyEncode,
                 format!("Could not encode the public key as PEM: {e}"),
             )
         })
@@ -170,13 +170,13 @@ impl PublicKey {
     /// Checks a base64 signature of `msg`. Bad base64, a wrong length or a signature that does
     /// not match are all 409 `SIGNATURE_INVALID`, each with its own detail.
     pub fn verify(&self, msg: &[u8], signature_b64: &str) -> Result<()> {
-        let invalid = |detail: &str| Error::conflict("SIGNATURE_INVALID", detail);
+        let invalid = |detail: &str| Error::new(Code::SignatureInvalid, detail);
         let bytes = STANDARD
             .decode(signature_b64)
             .map_err(|_| invalid("The signature is not valid base64"))?;
         let bytes: [u8; 64] = bytes.try_into().map_err(|b: Vec<u8>| {
-            Error::conflict(
-                "SIGNATURE_INVALID",
+            Error::new(
+                Code::SignatureInvalid,
                 format!(
                     "The signature is {} bytes long; an Ed25519 signature is 64",
                     b.len()
@@ -192,11 +192,11 @@ impl PublicKey {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::env::Timestamp;
-    use crate::env::{FixedEnv, NoEntropy};
+    use crate::timestamp::Timestamp;
+    use crate::ports::{Fixed, NoEntropy};
 
     fn keys(seed: u64) -> SigningKeys {
-        SigningKeys::generate(&FixedEnv::new(Timestamp(0), seed)).unwrap()
+        SigningKeys::generate(&Fixed::new(Timestamp(0), seed)).unwrap()
     }
 
     #[test]
@@ -247,7 +247,7 @@ mod tests {
         ] {
             let err = SigningKeys::from_pkcs8_pem(garbage).unwrap_err();
             assert_eq!(
-                (err.status(), err.code),
+                (err.status(), err.code.as_str()),
                 (500, "SIGNING_KEY_INVALID"),
                 "{garbage:?}"
             );
@@ -260,7 +260,7 @@ mod tests {
         ] {
             let err = PublicKey::from_spki_pem(garbage).unwrap_err();
             assert_eq!(
-                (err.status(), err.code),
+                (err.status(), err.code.as_str()),
                 (400, "INVALID_PUBLIC_KEY"),
                 "{garbage:?}"
             );
@@ -275,7 +275,7 @@ mod tests {
         assert!(k.public_key().verify(b"payload", &sig).is_ok());
         let wrong_msg = k.public_key().verify(b"payloaD", &sig).unwrap_err();
         assert_eq!(
-            (wrong_msg.status(), wrong_msg.code),
+            (wrong_msg.status(), wrong_msg.code.as_str()),
             (409, "SIGNATURE_INVALID")
         );
         assert!(keys(2).public_key().verify(b"payload", &sig).is_err());

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Serialize, de::DeserializeOwned};
 
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
 
 /// Keys and bytes. Implementations must make [`Store::commit`] all-or-nothing.
 ///
@@ -58,8 +58,8 @@ impl Batch {
         value: &T,
     ) -> Result<&mut Self> {
         let bytes = serde_json::to_vec(value).map_err(|e| {
-            Error::internal(
-                "STORE_ENCODE",
+            Error::new(
+                Code::StoreEncode,
                 format!("Could not encode a stored value: {e}"),
             )
         })?;
@@ -97,8 +97,8 @@ pub fn list_json<T: DeserializeOwned, S: Store + ?Sized>(
 
 fn decode<T: DeserializeOwned>(key: &str, bytes: &[u8]) -> Result<T> {
     serde_json::from_slice(bytes).map_err(|e| {
-        Error::internal(
-            "STORE_CORRUPT",
+        Error::new(
+            Code::StoreCorrupt,
             format!("Stored value at '{key}' is unreadable: {e}"),
         )
     })

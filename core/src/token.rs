@@ -14,8 +14,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use subtle::ConstantTimeEq;
 
-use crate::env::{Clock, Entropy, Timestamp};
-use crate::error::{Error, ErrorKind, Result};
+use crate::ports::{Clock, Entropy};
+use crate::timestamp::Timestamp;
+use crate::error::{Code, Error, Result};
 use crate::signing::{sha256_hex, to_hex};
 use crate::store::{Batch, Store, get_json, list_json};
 use crate::usage::Usage;
@@ -35,8 +36,7 @@ pub const INVALID_CREDENTIALS_DETAIL: &str = "Invalid authentication credentials
 /// The 401 `INVALID_CREDENTIALS` error for an unknown, revoked or expired token or a wrong key.
 pub fn invalid_credentials() -> Error {
     Error::new(
-        ErrorKind::Unauthorized,
-        "INVALID_CREDENTIALS",
+        Code::InvalidCredentials,
         INVALID_CREDENTIALS_DETAIL,
     )
 }
@@ -121,8 +121,8 @@ pub fn issue<S: Store + ?Sized>(
     if let Some(n) = name
         && (n.chars().count() > MAX_NAME_CHARS || n.chars().any(char::is_control))
     {
-        return Err(Error::bad_request(
-            "INVALID_TOKEN_NAME",
+        return Err(Error::new(
+            Code::InvalidTokenName,
             format!(
                 "Invalid name: must be at most {MAX_NAME_CHARS} characters with no control characters"
             ),
@@ -131,8 +131,8 @@ pub fn issue<S: Store + ?Sized>(
     if let Some(days) = expires_in_days
         && !(1..=MAX_EXPIRES_IN_DAYS).contains(&days)
     {
-        return Err(Error::bad_request(
-            "INVALID_EXPIRY",
+        return Err(Error::new(
+            Code::InvalidExpiry,
             format!(
                 "Invalid expires_in_days: must be a whole number of days from 1 to {MAX_EXPIRES_IN_DAYS}"
             ),
@@ -149,8 +149,8 @@ pub fn issue<S: Store + ?Sized>(
     // 64 random bits make a clash practically impossible; a broken entropy source must still
     // not overwrite another token.
     if store.get(&id_key(&token_id))?.is_some() || store.get(&hash_key(&token_hash))?.is_some() {
-        return Err(Error::internal(
-            "TOKEN_COLLISION",
+        return Err(Error::new(
+            Code::TokenCollision,
             "A freshly drawn token matches an existing one; the host's source of random bytes is not random",
         ));
     }
@@ -231,7 +231,7 @@ pub fn revoke<S: Store + ?Sized>(store: &mut S, token_id: &str) -> Result<TokenR
     let mut stored = get_json::<Stored, _>(store, &id_key(token_id))?
         .filter(|s| !s.record.revoked)
         .ok_or_else(|| {
-            Error::not_found("TOKEN_NOT_FOUND", format!("Token '{token_id}' not found"))
+            Error::new(Code::TokenNotFound, format!("Token '{token_id}' not found"))
         })?;
     stored.record.revoked = true;
     let mut batch = Batch::new();
@@ -291,14 +291,14 @@ pub fn api_key_matches(expected: &str, presented: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::env::{FixedEnv, NoEntropy};
+    use crate::ports::{Fixed, NoEntropy};
     use crate::store::{MemoryStore, Op};
 
     const T0: Timestamp = Timestamp(1_764_117_357_000);
     const DAY: i64 = 86_400_000;
 
-    fn setup() -> (MemoryStore, FixedEnv, Usage) {
-        (MemoryStore::new(), FixedEnv::new(T0, 42), Usage::new())
+    fn setup() -> (MemoryStore, Fixed, Usage) {
+        (MemoryStore::new(), Fixed::new(T0, 42), Usage::new())
     }
 
     fn snapshot(store: &MemoryStore) -> Vec<(String, Vec<u8>)> {
@@ -308,7 +308,7 @@ mod tests {
     fn assert_invalid(result: Result<TokenRecord>) {
         let err = result.unwrap_err();
         assert_eq!(
-            (err.status(), err.code, err.detail.as_str()),
+            (err.status(), err.code.as_str(), err.detail.as_str()),
             (
                 401,
                 "INVALID_CREDENTIALS",
@@ -435,7 +435,7 @@ mod tests {
         assert!(revoked.revoked);
         assert_invalid(authenticate(&store, &usage, T0, &issued.token));
         let again = revoke(&mut store, &issued.record.token_id).unwrap_err();
-        assert_eq!((again.status(), again.code), (404, "TOKEN_NOT_FOUND"));
+        assert_eq!((again.status(), again.code.as_str()), (404, "TOKEN_NOT_FOUND"));
         let unknown = revoke(&mut store, "0000000000000000").unwrap_err();
         assert!(unknown.detail.contains("0000000000000000"));
     }
@@ -483,13 +483,13 @@ mod tests {
         let (mut store, env, _) = setup();
         for name in ["a\nb", "tab\there", &"x".repeat(101)] {
             let err = issue(&mut store, &env, &env, Some(name), None).unwrap_err();
-            assert_eq!((err.status(), err.code), (400, "INVALID_TOKEN_NAME"));
+            assert_eq!((err.status(), err.code.as_str()), (400, "INVALID_TOKEN_NAME"));
             assert!(err.detail.contains("name"));
         }
         issue(&mut store, &env, &env, Some(&"é".repeat(100)), None).unwrap();
         for days in [0, 3651] {
             let err = issue(&mut store, &env, &env, None, Some(days)).unwrap_err();
-            assert_eq!((err.status(), err.code), (400, "INVALID_EXPIRY"));
+            assert_eq!((err.status(), err.code.as_str()), (400, "INVALID_EXPIRY"));
             assert!(err.detail.contains("expires_in_days"));
         }
         issue(&mut store, &env, &env, None, Some(3650)).unwrap();
@@ -538,7 +538,7 @@ mod tests {
         }
         fn commit(&mut self, batch: Batch) -> Result<()> {
             if self.fail {
-                return Err(Error::internal("STORE_UNAVAILABLE", "The store is down"));
+                return Err(Error::new(Code::StoreUnavailable, "The store is down"));
             }
             self.inner.commit(batch)
         }

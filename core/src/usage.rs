@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::RwLock;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 
-use crate::env::Timestamp;
+use crate::timestamp::Timestamp;
 
 #[derive(Debug, Default)]
 struct Counter {

@@ -35,9 +35,11 @@
 use std::sync::LazyLock;
 
 use regex::Regex;
+use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::error::Code;
 use crate::id;
 use crate::payload::Payload;
 
@@ -69,7 +71,7 @@ impl Rules {
 }
 
 /// How bad an [`Issue`] is: errors make a payload invalid, warnings do not.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// The client would reject or mis-run the config; publishing is refused.
@@ -79,10 +81,10 @@ pub enum Severity {
 }
 
 /// One finding: a stable code, a sentence naming the server and the exact problem.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Issue {
     /// Stable machine code, e.g. `MISSING_COMMAND` (see the module table).
-    pub code: &'static str,
+    pub code: Code,
     /// Human sentence naming the server and what is wrong.
     pub message: String,
     /// Error or warning.
@@ -93,7 +95,7 @@ pub struct Issue {
 }
 
 /// The answer of `POST /v1/config/{c}/{p}/validate`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Report {
     /// Whether there are no errors (warnings allowed).
     pub valid: bool,
@@ -128,14 +130,14 @@ pub fn validate(payload: &Payload, rules: &Rules) -> Report {
     let count = payload.len();
     if count == 0 {
         out.error(
-            "EMPTY_CONFIG",
+            Code::EmptyConfig,
             None,
             "The config has no servers: add at least one server to \"mcpServers\"".to_owned(),
         );
     }
     if let Some(max) = rules.max_servers.filter(|max| count > *max) {
         out.error(
-            "TOO_MANY_SERVERS",
+            Code::TooManyServers,
             None,
             format!("The config has {count} servers; the client loads at most {max}"),
         );
@@ -167,7 +169,7 @@ struct Findings {
 }
 
 impl Findings {
-    fn error(&mut self, code: &'static str, server: Option<&str>, message: String) {
+    fn error(&mut self, code: Code, server: Option<&str>, message: String) {
         self.errors.push(Issue {
             code,
             message,
@@ -176,7 +178,7 @@ impl Findings {
         });
     }
 
-    fn warning(&mut self, code: &'static str, server: Option<&str>, message: String) {
+    fn warning(&mut self, code: Code, server: Option<&str>, message: String) {
         self.warnings.push(Issue {
             code,
             message,
@@ -235,12 +237,12 @@ struct EntryCheck<'a> {
 }
 
 impl EntryCheck<'_> {
-    fn error(&mut self, code: &'static str, problem: String) {
+    fn error(&mut self, code: Code, problem: String) {
         let message = format!("{}: {problem}", self.label);
         self.out.error(code, Some(self.name), message);
     }
 
-    fn warning(&mut self, code: &'static str, problem: String) {
+    fn warning(&mut self, code: Code, problem: String) {
         let message = format!("{}: {problem}", self.label);
         self.out.warning(code, Some(self.name), message);
     }
@@ -248,13 +250,13 @@ impl EntryCheck<'_> {
     fn run(mut self, entry: &Value) {
         if !id::is_valid(self.name) {
             self.error(
-                "INVALID_SERVER_NAME",
+                Code::InvalidServerName,
                 "the name must be 1-64 characters of letters, digits, '.', '_' or '-', starting with a letter or digit".to_owned(),
             );
         }
         let Value::Object(obj) = entry else {
             self.error(
-                "INVALID_ENTRY",
+                Code::InvalidEntry,
                 format!("the entry must be a JSON object, got {}", type_name(entry)),
             );
             return;
@@ -278,7 +280,7 @@ impl EntryCheck<'_> {
             }
             Some(other) => {
                 self.error(
-                    "INVALID_TRANSPORT",
+                    Code::InvalidTransport,
                     format!(
                         "\"type\" must be \"stdio\", \"http\" or \"sse\", got {}",
                         describe(other)
@@ -303,7 +305,7 @@ impl EntryCheck<'_> {
             _ => None,
         };
         if let Some(problem) = conflict {
-            return self.error("CONFLICTING_TRANSPORT", problem);
+            return self.error(Code::ConflictingTransport, problem);
         }
         let remote_type = matches!(declared, Some("http" | "sse"));
         if url.is_some() || remote_type {
@@ -321,7 +323,7 @@ impl EntryCheck<'_> {
             Some(Value::String(_)) => return,
             Some(other) => format!("\"command\" must be a string, got {}", type_name(other)),
         };
-        self.error("MISSING_COMMAND", problem);
+        self.error(Code::MissingCommand, problem);
     }
 
     fn remote(&mut self, url: Option<&Value>, sse: bool) {
@@ -338,7 +340,7 @@ impl EntryCheck<'_> {
             )),
         };
         if let Some(problem) = problem {
-            self.error("INVALID_URL", problem);
+            self.error(Code::InvalidUrl, problem);
         }
         let (native, transport) = if sse {
             (self.rules.supports_sse, "SSE")
@@ -347,7 +349,7 @@ impl EntryCheck<'_> {
         };
         if !native {
             self.warning(
-                "REMOTE_NOT_SUPPORTED",
+                Code::RemoteNotSupported,
                 format!("the client cannot connect to {transport} servers natively; the deploy runs it through `npx -y mcp-remote <url>`"),
             );
         }
@@ -360,7 +362,7 @@ impl EntryCheck<'_> {
                 for (key, value) in sorted(headers) {
                     if !value.is_string() {
                         self.error(
-                            "INVALID_HEADERS_TYPE",
+                            Code::InvalidHeadersType,
                             format!(
                                 "header {} must be a string, got {}",
                                 quote(key),
@@ -371,7 +373,7 @@ impl EntryCheck<'_> {
                 }
             }
             Some(other) => self.error(
-                "INVALID_HEADERS_TYPE",
+                Code::InvalidHeadersType,
                 format!(
                     "\"headers\" must be an object of strings, got {}",
                     type_name(other)
@@ -387,7 +389,7 @@ impl EntryCheck<'_> {
                 let bad = args.iter().enumerate().find(|(_, a)| !a.is_string());
                 if let Some((i, arg)) = bad {
                     self.error(
-                        "INVALID_ARGS_TYPE",
+                        Code::InvalidArgsType,
                         format!(
                             "\"args\" must be an array of strings, but args[{i}] is {}",
                             type_name(arg)
@@ -395,7 +397,7 @@ impl EntryCheck<'_> {
                     );
                 } else if !args.is_empty() && !self.rules.supports_args {
                     self.error(
-                        "ARGS_NOT_SUPPORTED",
+                        Code::ArgsNotSupported,
                         format!(
                             "has {} argument(s) but the client does not support \"args\"",
                             args.len()
@@ -404,7 +406,7 @@ impl EntryCheck<'_> {
                 }
             }
             Some(other) => self.error(
-                "INVALID_ARGS_TYPE",
+                Code::InvalidArgsType,
                 format!(
                     "\"args\" must be an array of strings, got {}",
                     type_name(other)
@@ -419,7 +421,7 @@ impl EntryCheck<'_> {
             Some(Value::Object(env)) => env,
             Some(other) => {
                 return self.error(
-                    "INVALID_ENV_TYPE",
+                    Code::InvalidEnvType,
                     format!(
                         "\"env\" must be an object of strings, got {}",
                         type_name(other)
@@ -431,20 +433,20 @@ impl EntryCheck<'_> {
             let shown = quote(key);
             if key.is_empty() || key.contains(['=', '\0']) {
                 self.error(
-                    "INVALID_ENV_NAME",
+                    Code::InvalidEnvName,
                     format!("env var name {shown} must be non-empty without '=' or NUL"),
                 );
             }
             if !value.is_string() {
                 self.error(
-                    "INVALID_ENV_TYPE",
+                    Code::InvalidEnvType,
                     format!("env var {shown} must be a string, got {}", type_name(value)),
                 );
             }
         }
         if let Some(max) = self.rules.max_env_vars.filter(|max| env.len() > *max) {
             self.error(
-                "TOO_MANY_ENV_VARS",
+                Code::TooManyEnvVars,
                 format!(
                     "has {} env vars; the client allows at most {max} per server",
                     env.len()
@@ -453,7 +455,7 @@ impl EntryCheck<'_> {
         }
         if !env.is_empty() && !self.rules.supports_env {
             self.error(
-                "ENV_NOT_SUPPORTED",
+                Code::EnvNotSupported,
                 format!(
                     "has {} env var(s) but the client does not support \"env\"",
                     env.len()
@@ -462,7 +464,7 @@ impl EntryCheck<'_> {
         }
         for (key, value) in sorted(env) {
             if value.as_str() == Some("") {
-                self.warning("EMPTY_ENV_VAR", format!("env var {} is empty", quote(key)));
+                self.warning(Code::EmptyEnvVar, format!("env var {} is empty", quote(key)));
             }
         }
     }
@@ -472,13 +474,13 @@ impl EntryCheck<'_> {
             None => {}
             Some(Value::String(cwd)) if !cwd.is_empty() && !self.rules.supports_cwd => {
                 self.error(
-                    "CWD_NOT_SUPPORTED",
+                    Code::CwdNotSupported,
                     "has a \"cwd\" but the client does not support a working directory".to_owned(),
                 );
             }
             Some(Value::String(cwd)) if !cwd.is_empty() => {}
             Some(other) => self.error(
-                "INVALID_CWD",
+                Code::InvalidCwd,
                 format!(
                     "\"cwd\" must be a non-empty string, got {}",
                     describe(other)
@@ -514,7 +516,7 @@ impl EntryCheck<'_> {
         for (field, text) in fields {
             if let Some(found) = PLACEHOLDER.find(text) {
                 self.warning(
-                    "PLACEHOLDER_LEFT",
+                    Code::PlaceholderLeft,
                     format!(
                         "{field} still holds the placeholder {}; fill it in before deploying",
                         quote(found.as_str())
@@ -533,7 +535,7 @@ impl EntryCheck<'_> {
             let Some(text) = arg.as_str() else { continue };
             if let Some(prefix) = SECRET.captures(text).and_then(|c| c.get(1)) {
                 self.warning(
-                    "SECRET_IN_ARGS",
+                    Code::SecretInArgs,
                     format!(
                         "args[{i}] looks like {}; move it to \"env\" so the config can be shared without leaking it",
                         secret_kind(prefix.as_str())
@@ -547,7 +549,7 @@ impl EntryCheck<'_> {
         for (key, _) in sorted(obj) {
             if !KNOWN_FIELDS.contains(&key.as_str()) {
                 self.warning(
-                    "UNKNOWN_FIELD",
+                    Code::UnknownField,
                     format!(
                         "unknown field {}; the client may ignore or reject it (known: {})",
                         quote(key),
@@ -605,7 +607,7 @@ mod tests {
     }
 
     fn codes(issues: &[Issue]) -> Vec<&'static str> {
-        issues.iter().map(|i| i.code).collect()
+        issues.iter().map(|i| i.code.as_str()).collect()
     }
 
     #[test]
@@ -976,7 +978,7 @@ mod tests {
         let got: Vec<_> = r
             .errors
             .iter()
-            .map(|i| (i.server.as_deref(), i.code))
+            .map(|i| (i.server.as_deref(), i.code.as_str()))
             .collect();
         assert_eq!(
             got,

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use bytes::Bytes;
 use http::{Method, header};
-use mcp_orchestration_core::api::{self, CorsOrigins, Env, Settings};
-use mcp_orchestration_core::env::{ClientFiles, FixedEnv, Os};
+use mcp_orchestration_core::api::{self, CorsOrigins, Host, Settings};
+use mcp_orchestration_core::ports::{ClientFiles, Fixed, Os};
 use mcp_orchestration_core::usage::Usage;
 use mcp_orchestration_core::{MemoryStore, Result, Store, Timestamp};
 use serde_json::{Value, json};
@@ -50,7 +50,7 @@ impl ClientFiles for Files {
 
 struct World {
     store: MemoryStore,
-    fixed: FixedEnv,
+    fixed: Fixed,
     usage: Usage,
     settings: Settings,
     files: Option<Files>,
@@ -66,7 +66,7 @@ impl World {
     fn new() -> Self {
         Self {
             store: MemoryStore::new(),
-            fixed: FixedEnv::new(Timestamp(1_764_000_000_000), 7),
+            fixed: Fixed::new(Timestamp(1_764_000_000_000), 7),
             usage: Usage::new(),
             settings: Settings::from_vars(Some(KEY), None),
             files: Some(Files::default()),
@@ -92,7 +92,7 @@ impl World {
             req = req.header(*k, *v);
         }
         let req = req.body(Bytes::copy_from_slice(body)).unwrap();
-        let env = Env {
+        let host = Host {
             clock: &self.fixed,
             entropy: &self.fixed,
             files: self.files.as_ref().map(|f| f as &dyn ClientFiles),
@@ -100,7 +100,7 @@ impl World {
             usage: &self.usage,
             settings: &self.settings,
         };
-        let res = api::handle(req, &mut self.store, &env);
+        let res = api::handle(req, &mut self.store, &host);
         let status = res.status().as_u16();
         let headers = res.headers().clone();
         let json = serde_json::from_slice(res.body()).unwrap_or(Value::Null);
@@ -788,7 +788,7 @@ fn openapi_and_docs_are_served_without_auth() {
     assert_eq!(doc.status, 200);
     assert!(doc.json["openapi"].as_str().unwrap().starts_with("3.1"));
     let req = http::Request::get("/docs").body(Bytes::new()).unwrap();
-    let env = Env {
+    let host = Host {
         clock: &w.fixed,
         entropy: &w.fixed,
         files: None,
@@ -796,7 +796,7 @@ fn openapi_and_docs_are_served_without_auth() {
         usage: &w.usage,
         settings: &w.settings,
     };
-    let res = api::handle(req, &mut w.store, &env);
+    let res = api::handle(req, &mut w.store, &host);
     assert_eq!(res.status(), 200);
     assert!(
         res.headers()[header::CONTENT_TYPE]
@@ -813,15 +813,15 @@ fn a_broken_entropy_source_is_a_500_error_body_not_a_panic() {
         .header("x-api-key", KEY)
         .body(Bytes::new())
         .unwrap();
-    let env = Env {
+    let host = Host {
         clock: &w.fixed,
-        entropy: &mcp_orchestration_core::env::NoEntropy,
+        entropy: &mcp_orchestration_core::ports::NoEntropy,
         files: None,
         keyring: None,
         usage: &w.usage,
         settings: &w.settings,
     };
-    let res = api::handle(req, &mut w.store, &env);
+    let res = api::handle(req, &mut w.store, &host);
     assert_eq!(res.status(), 500);
     let body: Value = serde_json::from_slice(res.body()).unwrap();
     assert_eq!(body["code"], "ENTROPY_UNAVAILABLE");

@@ -10,7 +10,7 @@
 
 use std::sync::{PoisonError, RwLock};
 
-use mcp_orchestration_core::api::{self, Env, Settings};
+use mcp_orchestration_core::api::{self, Host, Settings};
 use mcp_orchestration_core::usage::Usage;
 use mcp_orchestration_core::{Result, token};
 
@@ -61,18 +61,18 @@ impl App {
                 .read()
                 .unwrap_or_else(PoisonError::into_inner);
             self.db
-                .read(|store| api::handle(req, store, &self.env(&self.usage)))
+                .read(|store| api::handle(req, store, &self.host(&self.usage)))
         } else {
             let own = Usage::new();
             let answered = self
                 .db
-                .write(|store| api::handle(req, store, &self.env(&own)));
+                .write(|store| api::handle(req, store, &self.host(&own)));
             // Uses the core did not fold in (the request failed) wait for the next flush.
             self.usage.restore(own.take());
             answered
         };
         answered.unwrap_or_else(|err| {
-            tracing::error!(code = err.code, "{}", err.detail);
+            tracing::error!(code = err.code.as_str(), "{}", err.detail);
             api::reply::error(&err)
         })
     }
@@ -92,8 +92,8 @@ impl App {
             .flatten()
     }
 
-    fn env<'a>(&'a self, usage: &'a Usage) -> Env<'a> {
-        Env {
+    fn host<'a>(&'a self, usage: &'a Usage) -> Host<'a> {
+        Host {
             clock: &SystemClock,
             entropy: &OsEntropy,
             files: Some(&FsClientFiles),

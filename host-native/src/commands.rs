@@ -4,7 +4,7 @@
 use anyhow::{Context, anyhow, bail};
 use bytes::Bytes;
 use mcp_orchestration_core::api::Settings;
-use mcp_orchestration_core::env::Keyring;
+use mcp_orchestration_core::ports::Keyring;
 use mcp_orchestration_core::signing::{SigningKeys, to_hex};
 use mcp_orchestration_core::token::{self, TokenRecord};
 use mcp_orchestration_core::usage::Usage;

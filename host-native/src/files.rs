@@ -4,8 +4,8 @@ use std::fs::{self, File, OpenOptions, Permissions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use mcp_orchestration_core::env::{ClientFiles, Os};
-use mcp_orchestration_core::{Clock, Error, Result};
+use mcp_orchestration_core::ports::{ClientFiles, Os};
+use mcp_orchestration_core::{Clock, Code, Error, Result};
 
 use crate::system::{SystemClock, home_dir};
 
@@ -46,7 +46,7 @@ impl ClientFiles for FsClientFiles {
         match fs::read_to_string(path) {
             Ok(text) => Ok(Some(text)),
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(io_error("FILE_READ", "read", path, &e)),
+            Err(e) => Err(io_error(Code::FileRead, "read", path, &e)),
         }
     }
 
@@ -55,17 +55,17 @@ impl ClientFiles for FsClientFiles {
         let target = resolve_symlink(path);
         let dir = parent(&target);
         fs::create_dir_all(dir)
-            .map_err(|e| io_error("FILE_WRITE", "create the folder of", &target, &e))?;
+            .map_err(|e| io_error(Code::FileWrite, "create the folder of", &target, &e))?;
         let (backup, permissions) = match fs::metadata(&target) {
             Ok(meta) if meta.is_file() => {
                 let backup = back_up(&target, &meta.permissions())
-                    .map_err(|e| io_error("FILE_BACKUP", "back up", &target, &e))?;
+                    .map_err(|e| io_error(Code::FileBackup, "back up", &target, &e))?;
                 prune_backups(&target);
                 (Some(backup), Some(meta.permissions()))
             }
             Ok(_) => {
-                return Err(Error::internal(
-                    "FILE_WRITE",
+                return Err(Error::new(
+                    Code::FileWrite,
                     format!(
                         "Could not write {}: it is not a regular file",
                         target.display()
@@ -73,10 +73,10 @@ impl ClientFiles for FsClientFiles {
                 ));
             }
             Err(e) if e.kind() == io::ErrorKind::NotFound => (None, unix_mode(0o600)),
-            Err(e) => return Err(io_error("FILE_WRITE", "inspect", &target, &e)),
+            Err(e) => return Err(io_error(Code::FileWrite, "inspect", &target, &e)),
         };
         write_atomic(&target, text.as_bytes(), permissions)
-            .map_err(|e| io_error("FILE_WRITE", "write", &target, &e))?;
+            .map_err(|e| io_error(Code::FileWrite, "write", &target, &e))?;
         Ok(backup.map(|b| b.display().to_string()))
     }
 }
@@ -132,8 +132,8 @@ fn absolute(path: &str) -> Result<&Path> {
     if p.is_absolute() {
         Ok(p)
     } else {
-        Err(Error::bad_request(
-            "CONFIG_PATH_NOT_ABSOLUTE",
+        Err(Error::new(
+            Code::ConfigPathNotAbsolute,
             format!("The config path '{path}' is not absolute"),
         ))
     }
@@ -223,8 +223,8 @@ fn file_name(path: &Path) -> String {
         .unwrap_or_default()
 }
 
-fn io_error(code: &'static str, action: &str, path: &Path, e: &io::Error) -> Error {
-    Error::internal(code, format!("Could not {action} {}: {e}", path.display()))
+fn io_error(code: Code, action: &str, path: &Path, e: &io::Error) -> Error {
+    Error::new(code, format!("Could not {action} {}: {e}", path.display()))
 }
 
 #[cfg(test)]
@@ -355,7 +355,7 @@ mod tests {
     #[test]
     fn relative_paths_and_folders_are_refused() {
         let err = FsClientFiles.write("relative/mcp.json", "{}").unwrap_err();
-        assert_eq!((err.status(), err.code), (400, "CONFIG_PATH_NOT_ABSOLUTE"));
+        assert_eq!((err.status(), err.code.as_str()), (400, "CONFIG_PATH_NOT_ABSOLUTE"));
         let dir = tempfile::tempdir().unwrap();
         let err = FsClientFiles
             .write(&dir.path().display().to_string(), "{}")

@@ -5,8 +5,8 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use mcp_orchestration_core::env::Keyring;
-use mcp_orchestration_core::{Error, Result};
+use mcp_orchestration_core::ports::Keyring;
+use mcp_orchestration_core::{Code, Error, Result};
 
 use crate::files::{unix_mode, write_atomic};
 
@@ -66,8 +66,8 @@ pub(crate) fn create_private_dir(dir: &Path) -> io::Result<()> {
 }
 
 fn keyring_error(action: &str, path: &Path, e: &io::Error) -> Error {
-    Error::internal(
-        "KEYRING_IO",
+    Error::new(
+        Code::KeyringIo,
         format!(
             "Could not {action} the signing key file {}: {e}",
             path.display()

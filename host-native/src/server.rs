@@ -12,8 +12,9 @@ use bytes::{Bytes, BytesMut};
 use http::HeaderName;
 use http_body_util::BodyExt;
 use mcp_orchestration_core::Error;
+use mcp_orchestration_core::Code;
 use mcp_orchestration_core::api::{self, MAX_BODY_BYTES, Settings};
-use mcp_orchestration_core::env::Keyring;
+use mcp_orchestration_core::ports::Keyring;
 use tokio::net::TcpListener;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
@@ -132,8 +133,8 @@ async fn answer(State(app): State<Arc<App>>, req: axum::extract::Request) -> htt
     let body = match read_body(body).await {
         Ok(body) => body,
         Err(e) => {
-            let err = Error::bad_request(
-                "BODY_UNREADABLE",
+            let err = Error::new(
+                Code::BodyUnreadable,
                 format!("Could not read the request body: {e}"),
             );
             return api::reply::error(&err).map(Body::from);
@@ -144,7 +145,7 @@ async fn answer(State(app): State<Arc<App>>, req: axum::extract::Request) -> htt
         Ok(res) => res.map(Body::from),
         Err(e) => {
             tracing::error!("request handler failed: {e}");
-            let err = Error::internal("HANDLER_FAILED", "The request handler stopped unexpectedly");
+            let err = Error::new(Code::HandlerFailed, "The request handler stopped unexpectedly");
             api::reply::error(&err).map(Body::from)
         }
     }
@@ -180,7 +181,7 @@ async fn flush(app: &Arc<App>) {
     match blocking(app, App::flush_usage).await {
         Ok(Ok(())) => {}
         Ok(Err(e)) => warn!(
-            code = e.code,
+            code = e.code.as_str(),
             "could not save token usage (kept for the next try): {}", e.detail
         ),
         Err(e) => warn!("could not save token usage: {e}"),

@@ -10,7 +10,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use mcp_orchestration_core::store::Op;
-use mcp_orchestration_core::{Batch, Error, Result, Store};
+use mcp_orchestration_core::{Batch, Code, Error, Result, Store};
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
@@ -115,8 +115,8 @@ impl Store for ReadView<'_> {
     }
 
     fn commit(&mut self, _batch: Batch) -> Result<()> {
-        Err(Error::internal(
-            "STORE_READ_ONLY",
+        Err(Error::new(
+            Code::StoreReadOnly,
             "A read-only request tried to write to the store",
         ))
     }
@@ -207,14 +207,14 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 fn open_error(path: &Path, e: &rusqlite::Error) -> Error {
-    Error::internal(
-        "STORE_OPEN",
+    Error::new(
+        Code::StoreOpen,
         format!("Could not open the store at {}: {e}", path.display()),
     )
 }
 
 fn sql_error(e: &rusqlite::Error) -> Error {
-    Error::internal("STORE_IO", format!("The SQLite store failed: {e}"))
+    Error::new(Code::StoreIo, format!("The SQLite store failed: {e}"))
 }
 
 #[cfg(test)]
@@ -313,7 +313,7 @@ mod tests {
         let mut b = Batch::new();
         b.put("k", b"v".to_vec());
         let err = db.read(|s| s.commit(b)).unwrap().unwrap_err();
-        assert_eq!((err.status(), err.code), (500, "STORE_READ_ONLY"));
+        assert_eq!((err.status(), err.code.as_str()), (500, "STORE_READ_ONLY"));
         assert_eq!(db.read(|s| s.get("k")).unwrap().unwrap(), None);
     }
 

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use mcp_orchestration_core::{Clock, Entropy, Error, Result, Timestamp};
+use mcp_orchestration_core::{Clock, Code, Entropy, Error, Result, Timestamp};
 
 /// The system clock.
 #[derive(Debug, Clone, Copy, Default)]
@@ -27,8 +27,8 @@ pub struct OsEntropy;
 impl Entropy for OsEntropy {
     fn fill(&self, buf: &mut [u8]) -> Result<()> {
         getrandom::fill(buf).map_err(|e| {
-            Error::internal(
-                "ENTROPY_UNAVAILABLE",
+            Error::new(
+                Code::EntropyUnavailable,
                 format!("The operating system gave no random bytes: {e}"),
             )
         })

@@ -55,7 +55,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     let response = api::handle(
         request,
         &mut store,
-        &runtime::core_env(&settings, &usage, None),
+        &runtime::host(&settings, &usage, None),
     );
     exchange::write_response(response)
 }

@@ -52,7 +52,7 @@ impl DurableObject for Orchestrator {
         let response = api::handle(
             request,
             &mut *self.store.borrow_mut(),
-            &runtime::core_env(&self.settings, &self.usage, self.keyring.as_ref()),
+            &runtime::host(&self.settings, &self.usage, self.keyring.as_ref()),
         );
         if !self.usage.is_empty() && !self.flush_scheduled.get() {
             self.state.storage().set_alarm(USAGE_FLUSH_DELAY).await?;

@@ -1,9 +1,9 @@
 //! What the Workers runtime injects into the core: the clock, entropy and settings.
 
 use mcp_orchestration_core::api::{self, Settings};
-use mcp_orchestration_core::env::Keyring;
+use mcp_orchestration_core::ports::Keyring;
 use mcp_orchestration_core::usage::Usage;
-use mcp_orchestration_core::{Clock, Entropy, Error, Result, Timestamp};
+use mcp_orchestration_core::{Clock, Code, Entropy, Error, Result, Timestamp};
 
 /// The `X-API-Key` secret (`wrangler secret put`, `.dev.vars` or `--var`).
 const API_KEY_VAR: &str = "MCP_ORCHESTRATION_API_KEY";
@@ -27,8 +27,8 @@ pub(crate) struct WorkerEntropy;
 impl Entropy for WorkerEntropy {
     fn fill(&self, buf: &mut [u8]) -> Result<()> {
         getrandom::fill(buf).map_err(|e| {
-            Error::internal(
-                "ENTROPY_UNAVAILABLE",
+            Error::new(
+                Code::EntropyUnavailable,
                 format!("The Workers runtime gave no random bytes: {e}"),
             )
         })
@@ -60,8 +60,8 @@ impl Keyring for SecretKeyring {
     }
 
     fn save(&self, _private_pem: &str, _public_pem: &str) -> Result<()> {
-        Err(Error::conflict(
-            "KEYS_MANAGED_BY_SECRET",
+        Err(Error::new(
+            Code::KeysManagedBySecret,
             format!(
                 "The signing key is set by the {SIGNING_KEY_VAR} secret; rotate it with `wrangler secret put {SIGNING_KEY_VAR}`"
             ),
@@ -78,12 +78,12 @@ pub(crate) fn secret_keyring(env: &worker::Env) -> Option<SecretKeyring> {
 
 /// The core's environment on the edge: no client files (nothing to deploy into); the signing
 /// keys come from `keyring` when a secret sets them, else from the store.
-pub(crate) fn core_env<'a>(
+pub(crate) fn host<'a>(
     settings: &'a Settings,
     usage: &'a Usage,
     keyring: Option<&'a SecretKeyring>,
-) -> api::Env<'a> {
-    api::Env {
+) -> api::Host<'a> {
+    api::Host {
         clock: &WorkerClock,
         entropy: &WorkerEntropy,
         files: None,
@@ -104,7 +104,7 @@ mod tests {
         };
         assert_eq!(keyring.load().unwrap().as_deref(), Some("PEM"));
         let err = keyring.save("new", "new").unwrap_err();
-        assert_eq!((err.status(), err.code), (409, "KEYS_MANAGED_BY_SECRET"));
+        assert_eq!((err.status(), err.code.as_str()), (409, "KEYS_MANAGED_BY_SECRET"));
         assert!(
             err.detail
                 .contains("wrangler secret put MCP_ORCHESTRATION_SIGNING_KEY")

@@ -11,7 +11,7 @@
 //! but would not undo the first writes of a batch whose third write fails.)
 
 use mcp_orchestration_core::store::{Batch, Op, Store};
-use mcp_orchestration_core::{Error, Result};
+use mcp_orchestration_core::{Code, Error, Result};
 use wasm_bindgen::prelude::{Closure, wasm_bindgen};
 use wasm_bindgen::{JsCast, JsValue};
 use worker::{SqlStorage, SqlStorageValue, State};
@@ -49,11 +49,11 @@ impl SqlStore {
         let db = state
             .as_raw()
             .storage()
-            .map_err(|e| failed("STORE_OPEN", "be opened", &e))
+            .map_err(|e| failed(Code::StoreOpen, "be opened", &e))
             .and_then(|storage| {
                 let sql = state.storage().sql();
                 sql.exec(SCHEMA, None)
-                    .map_err(|e| failed("STORE_OPEN", "create its kv table", &e))?;
+                    .map_err(|e| failed(Code::StoreOpen, "create its kv table", &e))?;
                 Ok(Db {
                     storage: storage.unchecked_into(),
                     sql,
@@ -68,8 +68,8 @@ impl SqlStore {
 }
 
 /// An internal error naming the storage step that failed and the runtime's reason.
-fn failed(code: &'static str, step: &str, reason: &dyn std::fmt::Debug) -> Error {
-    Error::internal(
+fn failed(code: Code, step: &str, reason: &dyn std::fmt::Debug) -> Error {
+    Error::new(
         code,
         format!("The Durable Object storage could not {step}: {reason:?}"),
     )
@@ -90,15 +90,15 @@ impl Store for SqlStore {
             .db()?
             .sql
             .exec("SELECT value FROM kv WHERE key = ?", vec![key.into()])
-            .map_err(|e| failed("STORE_READ", &format!("read the key '{key}'"), &e))?;
+            .map_err(|e| failed(Code::StoreRead, &format!("read the key '{key}'"), &e))?;
         let Some(row) = cursor.raw().next() else {
             return Ok(None);
         };
-        let row = row.map_err(|e| failed("STORE_READ", &format!("read the key '{key}'"), &e))?;
+        let row = row.map_err(|e| failed(Code::StoreRead, &format!("read the key '{key}'"), &e))?;
         let value = row.into_iter().next().and_then(bytes_of);
         value.map(Some).ok_or_else(|| {
-            Error::internal(
-                "STORE_CORRUPT",
+            Error::new(
+                Code::StoreCorrupt,
                 format!("Stored value at '{key}' is not bytes"),
             )
         })
@@ -113,18 +113,18 @@ impl Store for SqlStore {
                 "SELECT key, value FROM kv WHERE key >= ? ORDER BY key",
                 vec![prefix.into()],
             )
-            .map_err(|e| failed("STORE_READ", &format!("list the keys under '{prefix}'"), &e))?;
+            .map_err(|e| failed(Code::StoreRead, &format!("list the keys under '{prefix}'"), &e))?;
         let mut out = Vec::new();
         for row in cursor.raw() {
             let row = row.map_err(|e| {
-                failed("STORE_READ", &format!("list the keys under '{prefix}'"), &e)
+                failed(Code::StoreRead, &format!("list the keys under '{prefix}'"), &e)
             })?;
             let mut columns = row.into_iter();
             let (Some(SqlStorageValue::String(key)), Some(value)) =
                 (columns.next(), columns.next())
             else {
-                return Err(Error::internal(
-                    "STORE_CORRUPT",
+                return Err(Error::new(
+                    Code::StoreCorrupt,
                     format!("A stored row under '{prefix}' is malformed"),
                 ));
             };
@@ -132,8 +132,8 @@ impl Store for SqlStore {
                 break;
             }
             let value = bytes_of(value).ok_or_else(|| {
-                Error::internal(
-                    "STORE_CORRUPT",
+                Error::new(
+                    Code::StoreCorrupt,
                     format!("Stored value at '{key}' is not bytes"),
                 )
             })?;
@@ -166,6 +166,6 @@ impl Store for SqlStore {
         db.storage
             .transaction_sync(&apply)
             .map(drop)
-            .map_err(|e| failed("STORE_WRITE", "commit a batch (nothing was written)", &e))
+            .map_err(|e| failed(Code::StoreWrite, "commit a batch (nothing was written)", &e))
     }
 }

@@ -2,8 +2,8 @@
 
 use http::{HeaderMap, header};
 
-use super::Env;
-use crate::error::{Error, ErrorKind, Result};
+use super::Host;
+use crate::error::{Code, Error, Result};
 use crate::store::Store;
 use crate::token;
 
@@ -34,7 +34,7 @@ fn invalid() -> Error {
 pub(super) fn authenticate<S: Store + ?Sized>(
     headers: &HeaderMap,
     store: &S,
-    env: &Env<'_>,
+    host: &Host<'_>,
 ) -> Result<Caller> {
     if let Some(value) = headers.get(header::AUTHORIZATION) {
         let value = value.to_str().map_err(|_| invalid())?;
@@ -42,19 +42,18 @@ pub(super) fn authenticate<S: Store + ?Sized>(
         if !scheme.eq_ignore_ascii_case("bearer") {
             return Err(invalid());
         }
-        let record = token::authenticate(store, env.usage, env.clock.now(), token.trim())?;
+        let record = token::authenticate(store, host.usage, host.clock.now(), token.trim())?;
         return Ok(Caller::Token(record.token_id));
     }
     if let Some(value) = headers.get("x-api-key") {
         let presented = value.to_str().map_err(|_| invalid())?;
-        return match env.settings.api_key.as_deref() {
+        return match host.settings.api_key.as_deref() {
             Some(expected) if token::api_key_matches(expected, presented) => Ok(Caller::ApiKey),
             _ => Err(invalid()),
         };
     }
     Err(Error::new(
-        ErrorKind::Unauthorized,
-        "AUTHENTICATION_REQUIRED",
+        Code::AuthenticationRequired,
         "Authentication required: send 'Authorization: Bearer <token>' or 'X-API-Key: <key>'",
     ))
 }

@@ -1,35 +1,33 @@
-//! The `/v1` HTTP API as a pure function: `handle(request, store, env) -> response`.
+//! The `/v1` HTTP API as a pure function: `handle(request, store, host) -> response`.
 //!
-//! Routing, auth, CORS, the body limit, JSON parsing and error mapping all live here, so every
-//! host answers the same. A host converts its request type into [`Request`], picks a store
-//! (a read-only view is enough when [`is_read_only`] says so), and converts the [`Response`]
-//! back.
+//! Routing, auth, CORS, the body limit, reading inputs and mapping errors live here, so every
+//! host answers the same; the work itself is the [`crate::ops`] operation each route names. A
+//! host converts its request type into [`Request`], picks a store (a read-only view is enough
+//! when [`is_read_only`] says so), and converts the [`Response`] back.
 
-mod artifacts;
 mod auth;
-mod body;
-mod clients;
 mod cors;
-mod drafts;
-mod keys;
+pub mod input;
 pub mod openapi;
 pub mod reply;
 pub mod route;
-mod servers;
-mod tokens;
+
+use std::sync::OnceLock;
 
 use bytes::Bytes;
 use http::{HeaderValue, Method, header, request::Parts};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use schemars::JsonSchema;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 
-use crate::env::{ClientFiles, Clock, Entropy, Keyring};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Code, Error, ErrorKind, Result};
+use crate::ops;
+use crate::ports::{ClientFiles, Clock, Entropy, Keyring, Ports};
 use crate::store::Store;
+use crate::token;
 use crate::usage::Usage;
-use crate::{diff, token};
 pub use auth::Caller;
-use route::{Params, Route};
+use route::{Route, RouteSpec};
 
 /// An HTTP request as the core sees it: the whole body already read.
 pub type Request = http::Request<Bytes>;
@@ -75,8 +73,9 @@ impl Settings {
     }
 }
 
-/// Everything a request handler gets besides the store.
-pub struct Env<'a> {
+/// What the host gives every request besides the store: its ports, its in-memory token usage
+/// and its settings.
+pub struct Host<'a> {
     /// The time source.
     pub clock: &'a dyn Clock,
     /// The random source.
@@ -91,39 +90,44 @@ pub struct Env<'a> {
     pub settings: &'a Settings,
 }
 
+impl<'a> Host<'a> {
+    /// The ports an operation gets, acting as `actor`.
+    fn ports(&self, actor: &'a str) -> Ports<'a> {
+        Ports {
+            clock: self.clock,
+            entropy: self.entropy,
+            keyring: self.keyring,
+            files: self.files,
+            usage: Some(self.usage),
+            actor,
+        }
+    }
+}
+
 /// Whether `method` never writes (so a host may serve it from a read-only store view).
 pub fn is_read_only(method: &Method) -> bool {
     matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
-/// What a handler gets: the routed request and its caller.
-struct Ctx<'r, 'e> {
-    params: Params,
-    query: Option<&'r str>,
-    body: Bytes,
-    caller: Option<Caller>,
-    env: &'r Env<'e>,
-}
-
-impl Ctx<'_, '_> {
-    /// Who is calling, as recorded on publishes and deploys.
-    fn caller_label(&self) -> String {
-        self.caller
-            .as_ref()
-            .map_or_else(|| "anonymous".to_owned(), Caller::label)
-    }
+/// The answer of `GET /health`.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Health {
+    /// Always `healthy`.
+    pub status: &'static str,
+    /// The server's version.
+    pub version: String,
 }
 
 /// Answers one request. Never panics; every failure is a JSON error body.
-pub fn handle<S: Store + ?Sized>(req: Request, store: &mut S, env: &Env<'_>) -> Response {
+pub fn handle<S: Store + ?Sized>(req: Request, store: &mut S, host: &Host<'_>) -> Response {
     let (parts, body) = req.into_parts();
     let preflight = parts.method == Method::OPTIONS;
     let mut res = if preflight {
         reply::bytes(200, reply::JSON, Bytes::from_static(b"{}"))
     } else {
-        dispatch(&parts, body, store, env).unwrap_or_else(|err| {
+        dispatch(&parts, body, store, host).unwrap_or_else(|err| {
             let mut res = reply::error(&err);
-            if err.kind == ErrorKind::MethodNotAllowed {
+            if err.kind() == ErrorKind::MethodNotAllowed {
                 let allow = route::allowed_methods(parts.uri.path()).join(", ");
                 if let Ok(v) = HeaderValue::from_str(&allow) {
                     res.headers_mut().insert(header::ALLOW, v);
@@ -135,22 +139,36 @@ pub fn handle<S: Store + ?Sized>(req: Request, store: &mut S, env: &Env<'_>) -> 
     if parts.method == Method::HEAD {
         *res.body_mut() = Bytes::new();
     }
-    env.settings
+    host.settings
         .cors_origins
         .apply(&parts.headers, &mut res, preflight);
     res
+}
+
+/// A routed request: its row of the table and what its input is read from.
+struct Routed<'r> {
+    spec: &'static RouteSpec,
+    params: route::Params,
+    query: Option<&'r str>,
+    body: Bytes,
+}
+
+impl Routed<'_> {
+    /// The operation's input, read from the path, the query or the body as the route says.
+    fn input<I: DeserializeOwned>(&self) -> Result<I> {
+        input::read(self.spec.input, &self.params, self.query, &self.body)
+    }
 }
 
 fn dispatch<S: Store + ?Sized>(
     parts: &Parts,
     body: Bytes,
     store: &mut S,
-    env: &Env<'_>,
+    host: &Host<'_>,
 ) -> Result<Response> {
     if body.len() > MAX_BODY_BYTES {
         return Err(Error::new(
-            ErrorKind::PayloadTooLarge,
-            "PAYLOAD_TOO_LARGE",
+            Code::PayloadTooLarge,
             format!("Request body is larger than the limit of {MAX_BODY_BYTES} bytes"),
         ));
     }
@@ -160,32 +178,53 @@ fn dispatch<S: Store + ?Sized>(
         parts.method.clone()
     };
     let (spec, params) = route::resolve(&method, parts.uri.path())?;
-    let caller = if spec.path.starts_with("/v1/") {
-        Some(auth::authenticate(&parts.headers, store, env)?)
-    } else {
-        None
+    let actor = match spec.access {
+        route::Access::Public => String::new(),
+        route::Access::Credentials => auth::authenticate(&parts.headers, store, host)?.label(),
     };
-    let ctx = Ctx {
+    let req = Routed {
+        spec,
         params,
         query: parts.uri.query(),
         body,
-        caller,
-        env,
     };
-    let res = route_to(spec.route, &ctx, store)?;
-    if !is_read_only(&method) && !env.usage.is_empty() {
+    let res = answer(&req, store, &host.ports(&actor), host)?;
+    if !is_read_only(&method) && !host.usage.is_empty() {
         // Writes already cost a commit; fold pending token usage in while we are here. A
         // failed flush keeps the counts in memory for the next try, so it cannot fail the write.
-        let _ = token::flush_usage(store, env.usage);
+        let _ = token::flush_usage(store, host.usage);
     }
     Ok(res)
 }
 
-fn route_to<S: Store + ?Sized>(route: Route, ctx: &Ctx<'_, '_>, store: &mut S) -> Result<Response> {
-    match route {
+/// An operation's signature, as the route table calls it.
+type Op<S, I, O> = fn(&mut S, &Ports<'_>, I) -> Result<O>;
+
+/// Reads the input, runs the operation, serializes its output with the route's status.
+fn call<S: Store + ?Sized, I: DeserializeOwned, O: Serialize>(
+    req: &Routed<'_>,
+    store: &mut S,
+    ports: &Ports<'_>,
+    op: Op<S, I, O>,
+) -> Result<Response> {
+    let output = op(store, ports, req.input()?)?;
+    Ok(reply::json(req.spec.status, &output))
+}
+
+fn answer<S: Store + ?Sized>(
+    req: &Routed<'_>,
+    store: &mut S,
+    ports: &Ports<'_>,
+    host: &Host<'_>,
+) -> Result<Response> {
+    use ops::{artifacts, clients, configs, drafts, keys, servers, tokens};
+    match req.spec.route {
         Route::Health => Ok(reply::json(
             200,
-            &json!({"status": "healthy", "version": ctx.env.settings.version}),
+            &Health {
+                status: "healthy",
+                version: host.settings.version.clone(),
+            },
         )),
         Route::OpenApi => Ok(reply::bytes(
             200,
@@ -197,38 +236,35 @@ fn route_to<S: Store + ?Sized>(route: Route, ctx: &Ctx<'_, '_>, store: &mut S) -
             HeaderValue::from_static("text/html; charset=utf-8"),
             Bytes::from_static(openapi::DOCS_HTML.as_bytes()),
         )),
-        Route::ListClients => clients::list(ctx),
-        Route::ListProfiles => clients::profiles(ctx, store),
-        Route::PutProfile => clients::put_profile(ctx, store),
-        Route::Diff => compare(ctx),
-        Route::DraftAdd => drafts::add(ctx, store),
-        Route::DraftRemove => drafts::remove(ctx, store),
-        Route::DraftGet => drafts::get(ctx, store),
-        Route::DraftClear => drafts::clear(ctx, store),
-        Route::Validate => drafts::validate(ctx, store),
-        Route::Publish => artifacts::publish(ctx, store),
-        Route::LatestConfig => artifacts::latest(ctx, store),
-        Route::History => artifacts::history(ctx, store),
-        Route::GetArtifact => artifacts::get(ctx, store),
-        Route::Deploy => artifacts::deploy(ctx, store),
-        Route::Deployed => artifacts::deployed(ctx, store),
-        Route::ListServers => servers::list(ctx),
-        Route::GetServer => servers::get(ctx),
-        Route::InitKeys => keys::initialize(ctx, store),
-        Route::PublicKey => keys::public(ctx, store),
-        Route::CreateToken => tokens::create(ctx, store),
-        Route::ListTokens => tokens::list(ctx, store),
-        Route::RevokeToken => tokens::revoke(ctx, store),
+        Route::ListClients => call(req, store, ports, clients::list),
+        Route::ListProfiles => call(req, store, ports, clients::profiles),
+        Route::PutProfile => call(req, store, ports, clients::set_profile),
+        Route::ListServers if req.query.is_none_or(str::is_empty) => Ok(whole_catalog()),
+        Route::ListServers => call(req, store, ports, servers::search),
+        Route::GetServer => call(req, store, ports, servers::describe),
+        Route::Diff => call(req, store, ports, configs::diff),
+        Route::DraftAdd => call(req, store, ports, drafts::add),
+        Route::DraftRemove => call(req, store, ports, drafts::remove),
+        Route::DraftGet => call(req, store, ports, drafts::view),
+        Route::DraftClear => call(req, store, ports, drafts::clear),
+        Route::Validate => call(req, store, ports, drafts::validate),
+        Route::Publish => call(req, store, ports, artifacts::publish),
+        Route::LatestConfig => call(req, store, ports, artifacts::latest),
+        Route::History => call(req, store, ports, artifacts::history),
+        Route::GetArtifact => call(req, store, ports, artifacts::get),
+        Route::Deploy => call(req, store, ports, artifacts::deploy),
+        Route::Deployed => call(req, store, ports, artifacts::deployed),
+        Route::InitKeys => call(req, store, ports, keys::initialize),
+        Route::PublicKey => call(req, store, ports, keys::public),
+        Route::CreateToken => call(req, store, ports, tokens::create),
+        Route::ListTokens => call(req, store, ports, tokens::list),
+        Route::RevokeToken => call(req, store, ports, tokens::revoke),
     }
 }
 
-/// `POST /v1/config/diff`.
-fn compare(ctx: &Ctx<'_, '_>) -> Result<Response> {
-    #[derive(Deserialize)]
-    struct DiffBody {
-        config1: Value,
-        config2: Value,
-    }
-    let b: DiffBody = body::required(&ctx.body)?;
-    Ok(reply::json(200, &diff::diff(&b.config1, &b.config2)?))
+/// The unfiltered catalog, fixed at build time: serialized once, the same bytes every time.
+fn whole_catalog() -> Response {
+    static ALL: OnceLock<Bytes> = OnceLock::new();
+    let body = ALL.get_or_init(|| reply::json(200, &ops::servers::all()).into_body());
+    reply::bytes(200, reply::JSON, body.clone())
 }

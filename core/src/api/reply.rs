@@ -4,10 +4,10 @@
 use bytes::Bytes;
 use http::{HeaderValue, StatusCode, header};
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::Response;
-use crate::error::{Error, ErrorKind};
+use crate::error::{Code, Error, ErrorKind};
 
 /// The content type of every JSON answer, exactly (no charset parameter).
 pub const JSON: HeaderValue = HeaderValue::from_static("application/json");
@@ -24,29 +24,25 @@ pub fn bytes(status: u16, content_type: HeaderValue, body: Bytes) -> Response {
 pub fn json<T: Serialize + ?Sized>(status: u16, value: &T) -> Response {
     match serde_json::to_vec(value) {
         Ok(body) => bytes(status, JSON, Bytes::from(body)),
-        Err(e) => error(&Error::internal(
-            "ENCODE_FAILED",
+        Err(e) => error(&Error::new(
+            Code::EncodeFailed,
             format!("Could not encode the response: {e}"),
         )),
     }
 }
 
-/// The JSON error body for `err`.
+/// The JSON error body for `err`: `{"detail", "error_type", "code"}` and the error's own fields
+/// (e.g. the validation `errors` of a refused publish).
 pub fn error(err: &Error) -> Response {
-    error_with(err, Map::new())
-}
-
-/// The JSON error body for `err`, with `extra` fields beside `detail`, `error_type` and `code`
-/// (e.g. the validation errors of a refused publish).
-pub fn error_with(err: &Error, mut extra: Map<String, Value>) -> Response {
-    extra.insert("detail".into(), Value::String(err.detail.clone()));
-    extra.insert("error_type".into(), Value::String(err.kind.name().into()));
-    extra.insert("code".into(), Value::String(err.code.into()));
-    let mut res = match serde_json::to_vec(&extra) {
+    let mut body = err.fields.clone();
+    body.insert("detail".into(), Value::String(err.detail.clone()));
+    body.insert("error_type".into(), Value::String(err.kind().name().into()));
+    body.insert("code".into(), Value::String(err.code.as_str().into()));
+    let mut res = match serde_json::to_vec(&body) {
         Ok(body) => bytes(err.status(), JSON, Bytes::from(body)),
         Err(_) => bytes(500, JSON, Bytes::from_static(br#"{"detail":"Could not encode the error","error_type":"InternalError","code":"ENCODE_FAILED"}"#)),
     };
-    if err.kind == ErrorKind::Unauthorized {
+    if err.kind() == ErrorKind::Unauthorized {
         res.headers_mut()
             .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
     }

@@ -1,10 +1,10 @@
-//! The route table: every path and method the API serves, in one list that both the router and
-//! the OpenAPI test read.
+//! The route table: every path and method the API serves, who may call it and where its input
+//! comes from, in one list that the router, auth and the OpenAPI generator read.
 
 use http::Method;
 use percent_encoding::percent_decode_str;
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Code, Error, Result};
 
 /// What a request asks for, once routed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -22,27 +22,27 @@ pub enum Route {
     ListProfiles,
     /// `POST /v1/clients/{client_id}/profiles`
     PutProfile,
-    /// `GET /v1/config/{client_id}/{profile}`
+    /// `GET /v1/config/{client_id}/{profile_id}`
     LatestConfig,
     /// `POST /v1/config/diff`
     Diff,
-    /// `POST /v1/config/{client_id}/{profile}/draft/add`
+    /// `POST /v1/config/{client_id}/{profile_id}/draft/add`
     DraftAdd,
-    /// `POST /v1/config/{client_id}/{profile}/draft/remove`
+    /// `POST /v1/config/{client_id}/{profile_id}/draft/remove`
     DraftRemove,
-    /// `GET /v1/config/{client_id}/{profile}/draft`
+    /// `GET /v1/config/{client_id}/{profile_id}/draft`
     DraftGet,
-    /// `DELETE /v1/config/{client_id}/{profile}/draft`
+    /// `DELETE /v1/config/{client_id}/{profile_id}/draft`
     DraftClear,
-    /// `POST /v1/config/{client_id}/{profile}/validate`
+    /// `POST /v1/config/{client_id}/{profile_id}/validate`
     Validate,
-    /// `POST /v1/config/{client_id}/{profile}/publish`
+    /// `POST /v1/config/{client_id}/{profile_id}/publish`
     Publish,
-    /// `POST /v1/config/{client_id}/{profile}/deploy`
+    /// `POST /v1/config/{client_id}/{profile_id}/deploy`
     Deploy,
-    /// `GET /v1/config/{client_id}/{profile}/history`
+    /// `GET /v1/config/{client_id}/{profile_id}/history`
     History,
-    /// `GET /v1/config/{client_id}/{profile}/deployed`
+    /// `GET /v1/config/{client_id}/{profile_id}/deployed`
     Deployed,
     /// `GET /v1/servers`
     ListServers,
@@ -62,104 +62,101 @@ pub enum Route {
     GetArtifact,
 }
 
+/// Who may call a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone: no credentials needed.
+    Public,
+    /// A valid token or the API key.
+    Credentials,
+}
+
+/// Where a route's input comes from, besides its path parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    /// The path parameters alone; a body is ignored.
+    Path,
+    /// The query string too (`?q=&transport=`).
+    Query,
+    /// A JSON object body, which may be empty or absent (read as `{}`).
+    OptionalBody,
+    /// A JSON object body, required.
+    Body,
+}
+
 /// One row of the route table.
 #[derive(Debug, Clone)]
 pub struct RouteSpec {
     /// The HTTP method.
     pub method: Method,
-    /// The path pattern, `{name}` for a parameter, as in OpenAPI.
+    /// The path pattern, `{name}` for a parameter, as in OpenAPI; each parameter is the
+    /// operation's input field of the same name.
     pub path: &'static str,
     /// What it routes to.
     pub route: Route,
+    /// Who may call it.
+    pub access: Access,
+    /// Where its input comes from.
+    pub input: Input,
+    /// The status of a successful answer.
+    pub status: u16,
 }
 
-const fn spec(method: Method, path: &'static str, route: Route) -> RouteSpec {
+const fn spec(
+    method: Method,
+    path: &'static str,
+    route: Route,
+    input: Input,
+    status: u16,
+) -> RouteSpec {
+    let access = if matches!(route, Route::Health | Route::OpenApi | Route::Docs) {
+        Access::Public
+    } else {
+        Access::Credentials
+    };
     RouteSpec {
         method,
         path,
         route,
+        access,
+        input,
+        status,
     }
 }
 
-/// Every route served. Paths outside `/v1/` need no credentials.
+const GET: Method = Method::GET;
+const POST: Method = Method::POST;
+const DELETE: Method = Method::DELETE;
+
+/// Every route served: the one list that routing, auth, `/openapi.json` and the black-box
+/// suite (which reads `/openapi.json`) derive from.
+#[rustfmt::skip]
 pub static ROUTES: &[RouteSpec] = &[
-    spec(Method::GET, "/health", Route::Health),
-    spec(Method::GET, "/openapi.json", Route::OpenApi),
-    spec(Method::GET, "/docs", Route::Docs),
-    spec(Method::GET, "/v1/clients", Route::ListClients),
-    spec(
-        Method::GET,
-        "/v1/clients/{client_id}/profiles",
-        Route::ListProfiles,
-    ),
-    spec(
-        Method::POST,
-        "/v1/clients/{client_id}/profiles",
-        Route::PutProfile,
-    ),
-    spec(Method::POST, "/v1/config/diff", Route::Diff),
-    spec(
-        Method::GET,
-        "/v1/config/{client_id}/{profile}",
-        Route::LatestConfig,
-    ),
-    spec(
-        Method::POST,
-        "/v1/config/{client_id}/{profile}/draft/add",
-        Route::DraftAdd,
-    ),
-    spec(
-        Method::POST,
-        "/v1/config/{client_id}/{profile}/draft/remove",
-        Route::DraftRemove,
-    ),
-    spec(
-        Method::GET,
-        "/v1/config/{client_id}/{profile}/draft",
-        Route::DraftGet,
-    ),
-    spec(
-        Method::DELETE,
-        "/v1/config/{client_id}/{profile}/draft",
-        Route::DraftClear,
-    ),
-    spec(
-        Method::POST,
-        "/v1/config/{client_id}/{profile}/validate",
-        Route::Validate,
-    ),
-    spec(
-        Method::POST,
-        "/v1/config/{client_id}/{profile}/publish",
-        Route::Publish,
-    ),
-    spec(
-        Method::POST,
-        "/v1/config/{client_id}/{profile}/deploy",
-        Route::Deploy,
-    ),
-    spec(
-        Method::GET,
-        "/v1/config/{client_id}/{profile}/history",
-        Route::History,
-    ),
-    spec(
-        Method::GET,
-        "/v1/config/{client_id}/{profile}/deployed",
-        Route::Deployed,
-    ),
-    spec(Method::GET, "/v1/servers", Route::ListServers),
-    spec(Method::GET, "/v1/servers/{server_id}", Route::GetServer),
-    spec(Method::POST, "/v1/keys/initialize", Route::InitKeys),
-    spec(Method::GET, "/v1/keys/public", Route::PublicKey),
-    spec(Method::POST, "/v1/tokens", Route::CreateToken),
-    spec(Method::GET, "/v1/tokens", Route::ListTokens),
-    spec(Method::DELETE, "/v1/tokens/{token_id}", Route::RevokeToken),
-    spec(
-        Method::GET,
-        "/v1/artifacts/{artifact_id}",
-        Route::GetArtifact,
-    ),
+    spec(GET, "/health", Route::Health, Input::Path, 200),
+    spec(GET, "/openapi.json", Route::OpenApi, Input::Path, 200),
+    spec(GET, "/docs", Route::Docs, Input::Path, 200),
+    spec(GET, "/v1/clients", Route::ListClients, Input::Path, 200),
+    spec(GET, "/v1/clients/{client_id}/profiles", Route::ListProfiles, Input::Path, 200),
+    spec(POST, "/v1/clients/{client_id}/profiles", Route::PutProfile, Input::Body, 201),
+    spec(POST, "/v1/config/diff", Route::Diff, Input::Body, 200),
+    spec(GET, "/v1/config/{client_id}/{profile_id}", Route::LatestConfig, Input::Path, 200),
+    spec(POST, "/v1/config/{client_id}/{profile_id}/draft/add", Route::DraftAdd, Input::Body, 200),
+    spec(POST, "/v1/config/{client_id}/{profile_id}/draft/remove", Route::DraftRemove, Input::Body, 200),
+    spec(GET, "/v1/config/{client_id}/{profile_id}/draft", Route::DraftGet, Input::Path, 200),
+    spec(DELETE, "/v1/config/{client_id}/{profile_id}/draft", Route::DraftClear, Input::Path, 200),
+    spec(POST, "/v1/config/{client_id}/{profile_id}/validate", Route::Validate, Input::OptionalBody, 200),
+    spec(POST, "/v1/config/{client_id}/{profile_id}/publish", Route::Publish, Input::OptionalBody, 200),
+    spec(POST, "/v1/config/{client_id}/{profile_id}/deploy", Route::Deploy, Input::OptionalBody, 200),
+    spec(GET, "/v1/config/{client_id}/{profile_id}/history", Route::History, Input::Path, 200),
+    spec(GET, "/v1/config/{client_id}/{profile_id}/deployed", Route::Deployed, Input::Path, 200),
+    spec(GET, "/v1/servers", Route::ListServers, Input::Query, 200),
+    spec(GET, "/v1/servers/{server_id}", Route::GetServer, Input::Path, 200),
+    spec(POST, "/v1/keys/initialize", Route::InitKeys, Input::OptionalBody, 200),
+    spec(GET, "/v1/keys/public", Route::PublicKey, Input::Path, 200),
+    spec(POST, "/v1/tokens", Route::CreateToken, Input::OptionalBody, 201),
+    spec(GET, "/v1/tokens", Route::ListTokens, Input::Path, 200),
+    spec(DELETE, "/v1/tokens/{token_id}", Route::RevokeToken, Input::Path, 200),
+    spec(GET, "/v1/artifacts/{artifact_id}", Route::GetArtifact, Input::Path, 200),
 ];
 
 /// Path parameters of a routed request, percent-decoded, in pattern order.
@@ -175,9 +172,9 @@ impl Params {
             .map_or("", |(_, v)| v.as_str())
     }
 
-    /// Parameter `name` checked as an id; a malformed one is a 400 naming it.
-    pub fn id(&self, name: &str) -> Result<&str> {
-        crate::id::check(name, self.raw(name))
+    /// Every `(name, value)`, in pattern order.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        self.0.iter().map(|(n, v)| (*n, v.as_str()))
     }
 }
 
@@ -194,14 +191,13 @@ pub fn resolve(method: &Method, path: &str) -> Result<(&'static RouteSpec, Param
         }
     }
     if allowed.is_empty() {
-        Err(Error::not_found(
-            "ROUTE_NOT_FOUND",
+        Err(Error::new(
+            Code::RouteNotFound,
             format!("No route for {method} {}", printable(path)),
         ))
     } else {
         Err(Error::new(
-            ErrorKind::MethodNotAllowed,
-            "METHOD_NOT_ALLOWED",
+            Code::MethodNotAllowed,
             format!(
                 "Method {method} is not allowed on {}; allowed: {}",
                 printable(path),
@@ -260,7 +256,7 @@ mod tests {
         let (spec, params) = resolve(&Method::POST, "/v1/config/cursor/dev/draft/add").unwrap();
         assert_eq!(spec.route, Route::DraftAdd);
         assert_eq!(params.raw("client_id"), "cursor");
-        assert_eq!(params.raw("profile"), "dev");
+        assert_eq!(params.raw("profile_id"), "dev");
     }
 
     #[test]
@@ -297,11 +293,11 @@ mod tests {
     fn parameters_are_percent_decoded_then_checked() {
         let (_, params) = resolve(&Method::GET, "/v1/servers/%2e%2e").unwrap();
         assert_eq!(params.raw("server_id"), "..");
-        let err = params.id("server_id").unwrap_err();
+        let err = crate::id::check("server_id", params.raw("server_id")).unwrap_err();
         assert_eq!(err.status(), 400);
         assert!(err.detail.contains("server_id"));
         let (_, params) = resolve(&Method::GET, "/v1/servers/a%00b").unwrap();
-        assert!(params.id("server_id").is_err());
+        assert!(crate::id::check("server_id", params.raw("server_id")).is_err());
     }
 
     #[test]

@@ -359,7 +359,7 @@ fn yaml_block_left_byte_for_byte_when_it_already_matches() {
 fn yaml_that_cannot_be_spliced_safely_is_refused() {
     // A flow-style root has no `mcpServers:` line to replace.
     let err = refused("continue", "{name: x, mcpServers: []}\n");
-    assert_eq!((err.code, err.status()), ("CONFIG_CONFLICT", 409));
+    assert_eq!((err.code.as_str(), err.status()), ("CONFIG_CONFLICT", 409));
     assert!(err.detail.contains("left untouched"), "{}", err.detail);
     // An anchor defined in the block and used elsewhere would dangle.
     let err = refused(
@@ -383,7 +383,7 @@ fn unparseable_files_are_refused_with_the_line() {
     ] {
         let err = refused(id, text);
         assert_eq!(
-            (err.code, err.status()),
+            (err.code.as_str(), err.status()),
             ("CONFIG_UNPARSEABLE", 409),
             "{id}"
         );
@@ -437,7 +437,7 @@ fn a_servers_key_of_the_wrong_type_is_a_conflict() {
         ),
     ] {
         let err = refused(id, text);
-        assert_eq!((err.code, err.status()), ("CONFIG_CONFLICT", 409), "{id}");
+        assert_eq!((err.code.as_str(), err.status()), ("CONFIG_CONFLICT", 409), "{id}");
         assert!(
             err.detail.contains(found) && err.detail.contains(client(id).unwrap().servers_key()),
             "{}",

@@ -1,73 +1,15 @@
-//! What the host injects: the clock, entropy, and (where a host has them) client config files.
+//! The ports: what a host injects into the core — the clock, entropy, signing keys and (where a
+//! host has them) client config files — and [`Ports`], the bundle every operation receives.
 //!
 //! The core never reads the system clock, the process environment, the filesystem or the
 //! network; these traits are the only doors, so every test can drive a fake clock and seeded
 //! entropy.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
-
-/// Milliseconds since the Unix epoch, UTC. Serialized as an RFC 3339 string.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Timestamp(pub i64);
-
-impl Timestamp {
-    /// The instant `days` days later (saturating).
-    pub fn plus_days(self, days: i64) -> Self {
-        Self(self.0.saturating_add(days.saturating_mul(86_400_000)))
-    }
-
-    /// RFC 3339 with millisecond precision and a `Z` offset, e.g. `2026-11-26T00:35:57.123Z`.
-    pub fn to_rfc3339(self) -> String {
-        let nanos = i128::from(self.0) * 1_000_000;
-        match time::OffsetDateTime::from_unix_timestamp_nanos(nanos) {
-            Ok(t) => format!(
-                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
-                t.year(),
-                u8::from(t.month()),
-                t.day(),
-                t.hour(),
-                t.minute(),
-                t.second(),
-                t.millisecond()
-            ),
-            // Out of range for a calendar date: say so rather than panic.
-            Err(_) => format!("@{}ms", self.0),
-        }
-    }
-
-    /// Parses an RFC 3339 timestamp.
-    pub fn parse_rfc3339(s: &str) -> Option<Self> {
-        let t =
-            time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok()?;
-        i64::try_from(t.unix_timestamp_nanos() / 1_000_000)
-            .ok()
-            .map(Self)
-    }
-}
-
-impl fmt::Display for Timestamp {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.to_rfc3339())
-    }
-}
-
-impl Serialize for Timestamp {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(&self.to_rfc3339())
-    }
-}
-
-impl<'de> Deserialize<'de> for Timestamp {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        Self::parse_rfc3339(&s)
-            .ok_or_else(|| serde::de::Error::custom(format!("invalid RFC 3339 timestamp: {s}")))
-    }
-}
+use crate::error::{Code, Error, Result};
+use crate::timestamp::Timestamp;
+use crate::usage::Usage;
 
 /// The current time, as the host knows it.
 pub trait Clock {
@@ -126,16 +68,48 @@ pub trait Keyring {
     fn save(&self, private_pem: &str, public_pem: &str) -> Result<()>;
 }
 
+/// What an operation may use besides the store: the host's ports and who is acting.
+#[derive(Clone, Copy)]
+pub struct Ports<'a> {
+    /// The time source.
+    pub clock: &'a dyn Clock,
+    /// The random source.
+    pub entropy: &'a dyn Entropy,
+    /// Where the signing keys live, if not in the store.
+    pub keyring: Option<&'a dyn Keyring>,
+    /// Client config files, where this host can write them.
+    pub files: Option<&'a dyn ClientFiles>,
+    /// Token uses counted in memory and not saved yet, which token listings add in.
+    pub usage: Option<&'a Usage>,
+    /// Who is acting, as recorded on publishes and deploys (`api-key`, `token:<id>`, `cli`).
+    pub actor: &'a str,
+}
+
+impl<'a> Ports<'a> {
+    /// Ports with only a clock and entropy: no keyring (keys live in the store), no client
+    /// files, acting as `actor`.
+    pub fn new(clock: &'a dyn Clock, entropy: &'a dyn Entropy, actor: &'a str) -> Self {
+        Self {
+            clock,
+            entropy,
+            keyring: None,
+            files: None,
+            usage: None,
+            actor,
+        }
+    }
+}
+
 /// A deterministic [`Clock`] and [`Entropy`] for tests and examples: a fixed time that can be
 /// advanced, and bytes from a counter-seeded SHA-256 stream.
 #[derive(Debug)]
-pub struct FixedEnv {
+pub struct Fixed {
     now: std::cell::Cell<i64>,
     counter: std::cell::Cell<u64>,
     seed: u64,
 }
 
-impl FixedEnv {
+impl Fixed {
     /// A fixed environment at `now` whose random bytes derive from `seed`.
     pub fn new(now: Timestamp, seed: u64) -> Self {
         Self {
@@ -151,13 +125,13 @@ impl FixedEnv {
     }
 }
 
-impl Clock for FixedEnv {
+impl Clock for Fixed {
     fn now(&self) -> Timestamp {
         Timestamp(self.now.get())
     }
 }
 
-impl Entropy for FixedEnv {
+impl Entropy for Fixed {
     fn fill(&self, buf: &mut [u8]) -> Result<()> {
         use sha2::{Digest, Sha256};
         for chunk in buf.chunks_mut(32) {
@@ -179,8 +153,8 @@ pub struct NoEntropy;
 
 impl Entropy for NoEntropy {
     fn fill(&self, _buf: &mut [u8]) -> Result<()> {
-        Err(Error::internal(
-            "ENTROPY_UNAVAILABLE",
+        Err(Error::new(
+            Code::EntropyUnavailable,
             "No source of random bytes is available",
         ))
     }
@@ -191,20 +165,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn timestamps_format_and_parse_round_trip() {
-        let t = Timestamp(1_764_117_357_123);
-        let s = t.to_rfc3339();
-        assert_eq!(s, "2025-11-26T00:35:57.123Z");
-        assert_eq!(Timestamp::parse_rfc3339(&s), Some(t));
-        assert_eq!(Timestamp::parse_rfc3339("yesterday"), None);
-    }
-
-    #[test]
     fn fixed_entropy_is_deterministic_and_seeded() {
         let (a, b, c) = (
-            FixedEnv::new(Timestamp(0), 1),
-            FixedEnv::new(Timestamp(0), 1),
-            FixedEnv::new(Timestamp(0), 2),
+            Fixed::new(Timestamp(0), 1),
+            Fixed::new(Timestamp(0), 1),
+            Fixed::new(Timestamp(0), 2),
         );
         let (mut x, mut y, mut z) = ([0u8; 40], [0u8; 40], [0u8; 40]);
         a.fill(&mut x).unwrap();
