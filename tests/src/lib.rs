@@ -12,6 +12,10 @@
 //!   Tests that read client files or restart the process need a harness-started native server
 //!   ([`native_server`]); elsewhere they print a note and return.
 //!
+//! The suite keeps no route list of its own: [`operations`] reads the host's `GET /openapi.json`
+//! (once) and checks it holds at least the contract's routes; tests that cover every route
+//! iterate it.
+//!
 //! Every test uses its own profile ([`unique_id`]), so tests share one server and run in any order.
 //! Tests that need a fresh state (a restart, a first start, an origin list, real client files)
 //! start their own [`Server`]. Key rotation changes global state, so it lives alone in `keys.rs`.
@@ -1090,31 +1094,115 @@ pub fn encode_segment(s: &str) -> String {
     percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 
-/// Every route of the contract: `(method, path template)`; path parameters in braces.
-pub const ROUTES: &[(&str, &str)] = &[
-    ("GET", "/health"),
-    ("GET", "/v1/clients"),
-    ("GET", "/v1/clients/{client_id}/profiles"),
-    ("GET", "/v1/config/{client_id}/{profile}"),
-    ("POST", "/v1/config/diff"),
-    ("POST", "/v1/config/{client_id}/{profile}/draft/add"),
-    ("POST", "/v1/config/{client_id}/{profile}/draft/remove"),
-    ("GET", "/v1/config/{client_id}/{profile}/draft"),
-    ("DELETE", "/v1/config/{client_id}/{profile}/draft"),
-    ("POST", "/v1/config/{client_id}/{profile}/validate"),
-    ("POST", "/v1/config/{client_id}/{profile}/publish"),
-    ("POST", "/v1/config/{client_id}/{profile}/deploy"),
-    ("GET", "/v1/config/{client_id}/{profile}/history"),
-    ("GET", "/v1/config/{client_id}/{profile}/deployed"),
-    ("GET", "/v1/servers"),
-    ("GET", "/v1/servers/{server_id}"),
-    ("POST", "/v1/keys/initialize"),
-    ("GET", "/v1/keys/public"),
-    ("POST", "/v1/tokens"),
-    ("GET", "/v1/tokens"),
-    ("DELETE", "/v1/tokens/{token_id}"),
-    ("GET", "/v1/artifacts/{artifact_id}"),
+/// One operation of the host's OpenAPI document (see [`operations`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Operation {
+    /// The HTTP method, uppercase (`GET`, `POST`, …).
+    pub method: String,
+    /// The path template, parameters in braces (`/v1/config/{client_id}/{profile}`).
+    pub path: String,
+    /// Whether the operation needs credentials: its `security` (the document's root `security`
+    /// when it has none) lists at least one requirement and no empty (anonymous) one.
+    pub needs_credentials: bool,
+    /// The operation's `x-scope` extension (the token scope it needs), when it has one.
+    pub scope: Option<String>,
+}
+
+impl Operation {
+    /// `METHOD path`, e.g. `POST /v1/clients/{client_id}/profiles`.
+    pub fn key(&self) -> String {
+        format!("{} {}", self.method, self.path)
+    }
+}
+
+/// The HTTP methods an OpenAPI path item may hold operations under.
+const OPENAPI_METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
+
+/// Whether a `security` value (a list of requirement objects) needs credentials: `[]` or a
+/// list with an empty requirement `{}` (anonymous allowed) needs none.
+fn security_needs_credentials(what: &str, security: &Value) -> bool {
+    let requirements = security
+        .as_array()
+        .unwrap_or_else(|| panic!("openapi.json: {what}: security is not a list: {security}"));
+    !requirements.is_empty()
+        && requirements
+            .iter()
+            .all(|r| r.as_object().is_some_and(|o| !o.is_empty()))
+}
+
+/// Every operation of an OpenAPI document, in document order.
+pub fn parse_operations(doc: &Value) -> Vec<Operation> {
+    let paths = doc["paths"]
+        .as_object()
+        .unwrap_or_else(|| panic!("openapi.json has no paths object"));
+    let root_security = doc.get("security");
+    let mut out = Vec::new();
+    for (path, item) in paths {
+        let item = item
+            .as_object()
+            .unwrap_or_else(|| panic!("openapi.json: path {path} is not an object"));
+        for (method, op) in item {
+            if !OPENAPI_METHODS.contains(&method.as_str()) {
+                continue; // `parameters`, `summary`, …
+            }
+            let what = format!("{} {path}", method.to_ascii_uppercase());
+            let needs_credentials = match op.get("security").or(root_security) {
+                Some(security) => security_needs_credentials(&what, security),
+                // No requirement anywhere: OpenAPI reads that as "no credentials needed".
+                None => false,
+            };
+            let scope = op.get("x-scope").map(|s| {
+                s.as_str()
+                    .unwrap_or_else(|| panic!("openapi.json: {what}: x-scope is not a string: {s}"))
+                    .to_owned()
+            });
+            out.push(Operation {
+                method: method.to_ascii_uppercase(),
+                path: path.clone(),
+                needs_credentials,
+                scope,
+            });
+        }
+    }
+    out
+}
+
+/// The host's OpenAPI document (`GET /openapi.json`, no credentials), fetched once.
+pub fn openapi() -> &'static Value {
+    static DOC: OnceLock<Value> = OnceLock::new();
+    DOC.get_or_init(|| target().anonymous().get("/openapi.json").expect(200))
+}
+
+/// Every operation the host documents in `GET /openapi.json`, read once: the suite's list of
+/// routes. Checked to hold at least the routes of the contract's table.
+pub fn operations() -> &'static [Operation] {
+    static OPS: OnceLock<Vec<Operation>> = OnceLock::new();
+    OPS.get_or_init(|| {
+        let ops = parse_operations(openapi());
+        let keys: Vec<String> = ops.iter().map(Operation::key).collect();
+        assert!(
+            ops.len() >= 25,
+            "openapi.json lists {} operations, fewer than the contract's table: {keys:?}",
+            ops.len()
+        );
+        for expected in [
+            "GET /health",
+            "GET /v1/clients",
+            "GET /v1/clients/{client_id}/profiles",
+            "POST /v1/clients/{client_id}/profiles",
+            "POST /v1/config/{client_id}/{profile}/draft/add",
+            "GET /v1/artifacts/{artifact_id}",
+        ] {
+            assert!(
+                keys.iter().any(|k| k == expected),
+                "openapi.json lacks {expected}; it lists {keys:?}"
+            );
+        }
+        ops
+    })
+}
 
 /// `template` with every `{param}` replaced by the matching value of `values`, in order.
 pub fn fill(template: &str, values: &[&str]) -> String {
@@ -1131,4 +1219,42 @@ pub fn fill(template: &str, values: &[&str]) -> String {
     }
     out.push_str(rest);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operations_take_security_from_the_operation_else_the_root() {
+        let doc = json!({
+            "security": [{ "bearerAuth": [] }],
+            "paths": {
+                "/health": { "get": { "security": [] } },
+                "/v1/a/{id}": {
+                    "parameters": [{ "name": "id", "in": "path" }],
+                    "get": {},
+                    "post": { "security": [{ "apiKeyAuth": [] }], "x-scope": "write" },
+                    "delete": { "security": [{ "bearerAuth": [] }, {}] },
+                },
+            },
+        });
+        let ops = parse_operations(&doc);
+        let mut summary: Vec<(String, bool, Option<&str>)> = ops
+            .iter()
+            .map(|op| (op.key(), op.needs_credentials, op.scope.as_deref()))
+            .collect();
+        summary.sort();
+        assert_eq!(
+            summary,
+            [
+                ("DELETE /v1/a/{id}".to_owned(), false, None),
+                ("GET /health".to_owned(), false, None),
+                ("GET /v1/a/{id}".to_owned(), true, None),
+                ("POST /v1/a/{id}".to_owned(), true, Some("write")),
+            ]
+        );
+        let bare = json!({ "paths": { "/x": { "get": {} } } });
+        assert!(!parse_operations(&bare)[0].needs_credentials);
+    }
 }
