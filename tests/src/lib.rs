@@ -9,8 +9,28 @@
 //!   workspace's `target/`) under `debug/` and `release/`, newest first.
 //! - any running host: `MCP_TEST_BASE_URL` (plain `http://`) with `MCP_TEST_API_KEY`. With
 //!   `MCP_TEST_TARGET=worker` the host writes no client files (deploy answers `config_path: null`).
-//!   Tests that read client files or restart the process need a harness-started native server
-//!   ([`native_server`]); elsewhere they print a note and return.
+//!
+//! ## Host-specific tests
+//!
+//! Some tests need a native server started by the harness ([`native_server`]: a restart, a first
+//! start, an origin list, real client files). The suite is compiled for one host: `build.rs` sets
+//! `cfg(worker_host)` when `MCP_TEST_TARGET=worker` (cargo rebuilds when the variable changes),
+//! and every native-only test is marked
+//!
+//! ```text
+//! #[cfg_attr(worker_host, ignore = "native host only: <why>")]
+//! ```
+//!
+//! so a worker run lists it as `ignored, native host only: …` rather than passing it. A test
+//! that only applies to the worker would be marked
+//! `#[cfg_attr(not(worker_host), ignore = "worker host only: <why>")]` (there is none today).
+//! Nothing skips itself by returning early: [`native_server`] panics when the run cannot start a
+//! native server (a worker build, or `MCP_TEST_BASE_URL` set), and [`target`] panics when
+//! `MCP_TEST_TARGET` at run time disagrees with the build (a test binary run by hand) or names
+//! the worker without `MCP_TEST_BASE_URL`. A misconfigured run fails; it never passes quietly.
+//! Against a remote native host (`MCP_TEST_BASE_URL` without `MCP_TEST_TARGET=worker`), the
+//! native-only tests fail with that message: leave `MCP_TEST_BASE_URL` unset to test the native
+//! binary, or `--skip` them by name.
 //!
 //! The suite keeps no route list of its own: [`operations`] reads the host's `GET /openapi.json`
 //! (once) and checks it holds at least the contract's routes; tests that cover every route
@@ -756,31 +776,61 @@ impl Target {
     }
 }
 
+/// Whether this suite was compiled for the worker host (`MCP_TEST_TARGET=worker`, see `build.rs`).
+pub const WORKER_BUILD: bool = cfg!(worker_host);
+
+/// `MCP_TEST_BASE_URL`, when set and not empty.
+fn base_url_setting() -> Option<String> {
+    std::env::var("MCP_TEST_BASE_URL")
+        .ok()
+        .filter(|v| !v.is_empty())
+}
+
 /// The host under test (started on first use when none is configured).
+///
+/// Panics when the run is misconfigured: `MCP_TEST_TARGET` now differs from the build's (see the
+/// crate docs), or a worker build has no `MCP_TEST_BASE_URL` to reach the worker at.
 pub fn target() -> &'static Target {
     static TARGET: OnceLock<Target> = OnceLock::new();
-    TARGET.get_or_init(|| match std::env::var("MCP_TEST_BASE_URL") {
-        Ok(base) if !base.is_empty() => {
-            let api_key = std::env::var("MCP_TEST_API_KEY")
-                .expect("MCP_TEST_BASE_URL needs MCP_TEST_API_KEY");
-            let host = if std::env::var("MCP_TEST_TARGET").as_deref() == Ok("worker") {
-                Host::Worker
-            } else {
-                Host::Remote
-            };
-            let base = base.trim_end_matches('/').to_owned();
-            if let Err(why) = wait_healthy(&base, || None) {
-                panic!("{why}");
+    TARGET.get_or_init(|| {
+        let runtime_worker = std::env::var("MCP_TEST_TARGET").as_deref() == Ok("worker");
+        assert_eq!(
+            runtime_worker, WORKER_BUILD,
+            "MCP_TEST_TARGET=worker must be set both when the suite is built and when it runs \
+             (built for the worker: {WORKER_BUILD}; set now: {runtime_worker}): run it through \
+             `cargo test` with the variable set, so native-only tests are ignored"
+        );
+        match base_url_setting() {
+            Some(base) => {
+                let api_key = std::env::var("MCP_TEST_API_KEY")
+                    .expect("MCP_TEST_BASE_URL needs MCP_TEST_API_KEY");
+                let host = if WORKER_BUILD {
+                    Host::Worker
+                } else {
+                    Host::Remote
+                };
+                let base = base.trim_end_matches('/').to_owned();
+                if let Err(why) = wait_healthy(&base, || None) {
+                    panic!("{why}");
+                }
+                Target {
+                    base,
+                    api_key,
+                    host,
+                    home: None,
+                    _lifeline: None,
+                }
             }
-            Target {
-                base,
-                api_key,
-                host,
-                home: None,
-                _lifeline: None,
+            None => {
+                if WORKER_BUILD {
+                    panic!(
+                        "MCP_TEST_TARGET=worker needs MCP_TEST_BASE_URL (and MCP_TEST_API_KEY): \
+                         the harness only starts native servers"
+                    );
+                }
+                spawn_shared()
             }
         }
-        _ => spawn_shared(),
     })
 }
 
@@ -854,21 +904,26 @@ fn spawn_shared() -> Target {
     target
 }
 
-/// A fresh native server for `test` when this run starts its own (no `MCP_TEST_BASE_URL`);
-/// otherwise prints a note that `test` is skipped and returns `None`, so the caller can return.
-pub fn native_server(test: &str, options: ServerOptions) -> Option<Server> {
-    let spawned = std::env::var("MCP_TEST_BASE_URL")
-        .map(|v| v.is_empty())
-        .unwrap_or(true);
-    if !spawned {
-        // Written to stderr directly, past the test harness's output capture, so it always shows.
-        let note = format!(
-            "note: {test} skipped: it needs a native server started by the harness (MCP_TEST_BASE_URL is set)\n"
+/// A fresh native server for native-only test `test`.
+///
+/// Panics, naming `test`, when this run cannot start one: in a worker build (the test lacks its
+/// `#[cfg_attr(worker_host, ignore = "native host only: …")]`, or ran with `--include-ignored`),
+/// or when `MCP_TEST_BASE_URL` points the run at another host. A native-only test never passes
+/// by not running.
+pub fn native_server(test: &str, options: ServerOptions) -> Server {
+    if WORKER_BUILD {
+        panic!(
+            "{test} needs a native server started by the harness, but this suite targets the worker \
+             (MCP_TEST_TARGET=worker): mark it #[cfg_attr(worker_host, ignore = \"native host only: …\")]"
         );
-        let _ = std::io::stderr().write_all(note.as_bytes());
-        return None;
     }
-    Some(Server::start(options))
+    if let Some(base) = base_url_setting() {
+        panic!(
+            "{test} needs a native server started by the harness, but MCP_TEST_BASE_URL={base} \
+             points this run at another host: unset it to test the native binary, or --skip {test}"
+        );
+    }
+    Server::start(options)
 }
 
 // ---------------------------------------------------------------------------------------------
