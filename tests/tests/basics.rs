@@ -251,6 +251,46 @@ fn servers_filter_by_transport() {
 }
 
 #[test]
+fn servers_with_an_empty_transport_are_400_invalid_transport() {
+    let r = target().client().get("/v1/servers?transport=");
+    assert_eq!(
+        r.status,
+        400,
+        "{}: an empty transport is not a transport: {}",
+        r.what,
+        r.text()
+    );
+    let body = r.expect_error(400);
+    assert_eq!(body["code"], json!("INVALID_TRANSPORT"), "{body}");
+}
+
+#[test]
+fn servers_with_an_empty_q_list_everything_and_transport_still_filters() {
+    let client = target().client();
+    let all = catalog(&client);
+    let body = client.get("/v1/servers?q=").expect(200);
+    assert_eq!(
+        body["servers"],
+        json!(all),
+        "?q= (free text, empty) must list the whole catalog"
+    );
+    let stdio: Vec<&Value> = all
+        .iter()
+        .filter(|s| s["transport"] == json!("stdio"))
+        .collect();
+    assert!(!stdio.is_empty(), "catalog has no stdio servers");
+    for query in ["?transport=stdio", "?q=&transport=stdio"] {
+        let body = client.get(&format!("/v1/servers{query}")).expect(200);
+        let got: Vec<&Value> = body["servers"]
+            .as_array()
+            .expect("servers")
+            .iter()
+            .collect();
+        assert_eq!(got, stdio, "{query} must return exactly the stdio servers");
+    }
+}
+
+#[test]
 fn server_by_id_and_unknown_server() {
     let client = target().client();
     let all = catalog(&client);
