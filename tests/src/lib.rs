@@ -1259,6 +1259,25 @@ pub fn operations() -> &'static [Operation] {
     })
 }
 
+/// `path` with every `{param}` reduced to `{}`: `/v1/config/{a}/{b}` and
+/// `/v1/config/{client_id}/{profile}` name the same route.
+pub fn route_shape(path: &str) -> String {
+    let mut out = String::new();
+    let mut in_param = false;
+    for c in path.chars() {
+        match c {
+            '{' => {
+                in_param = true;
+                out.push_str("{}");
+            }
+            '}' => in_param = false,
+            _ if in_param => {}
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 /// `template` with every `{param}` replaced by the matching value of `values`, in order.
 pub fn fill(template: &str, values: &[&str]) -> String {
     let mut out = String::new();
