@@ -9,8 +9,32 @@
 //!   workspace's `target/`) under `debug/` and `release/`, newest first.
 //! - any running host: `MCP_TEST_BASE_URL` (plain `http://`) with `MCP_TEST_API_KEY`. With
 //!   `MCP_TEST_TARGET=worker` the host writes no client files (deploy answers `config_path: null`).
-//!   Tests that read client files or restart the process need a harness-started native server
-//!   ([`native_server`]); elsewhere they print a note and return.
+//!
+//! ## Host-specific tests
+//!
+//! Some tests need a native server started by the harness ([`native_server`]: a restart, a first
+//! start, an origin list, real client files). The suite is compiled for one host: `build.rs` sets
+//! `cfg(worker_host)` when `MCP_TEST_TARGET=worker` (cargo rebuilds when the variable changes),
+//! and every native-only test is marked
+//!
+//! ```text
+//! #[cfg_attr(worker_host, ignore = "native host only: <why>")]
+//! ```
+//!
+//! so a worker run lists it as `ignored, native host only: …` rather than passing it. A test
+//! that only applies to the worker would be marked
+//! `#[cfg_attr(not(worker_host), ignore = "worker host only: <why>")]` (there is none today).
+//! Nothing skips itself by returning early: [`native_server`] panics when the run cannot start a
+//! native server (a worker build, or `MCP_TEST_BASE_URL` set), and [`target`] panics when
+//! `MCP_TEST_TARGET` at run time disagrees with the build (a test binary run by hand) or names
+//! the worker without `MCP_TEST_BASE_URL`. A misconfigured run fails; it never passes quietly.
+//! Against a remote native host (`MCP_TEST_BASE_URL` without `MCP_TEST_TARGET=worker`), the
+//! native-only tests fail with that message: leave `MCP_TEST_BASE_URL` unset to test the native
+//! binary, or `--skip` them by name.
+//!
+//! The suite keeps no route list of its own: [`operations`] reads the host's `GET /openapi.json`
+//! (once) and checks it holds at least the contract's routes; tests that cover every route
+//! iterate it.
 //!
 //! Every test uses its own profile ([`unique_id`]), so tests share one server and run in any order.
 //! Tests that need a fresh state (a restart, a first start, an origin list, real client files)
@@ -752,31 +776,61 @@ impl Target {
     }
 }
 
+/// Whether this suite was compiled for the worker host (`MCP_TEST_TARGET=worker`, see `build.rs`).
+pub const WORKER_BUILD: bool = cfg!(worker_host);
+
+/// `MCP_TEST_BASE_URL`, when set and not empty.
+fn base_url_setting() -> Option<String> {
+    std::env::var("MCP_TEST_BASE_URL")
+        .ok()
+        .filter(|v| !v.is_empty())
+}
+
 /// The host under test (started on first use when none is configured).
+///
+/// Panics when the run is misconfigured: `MCP_TEST_TARGET` now differs from the build's (see the
+/// crate docs), or a worker build has no `MCP_TEST_BASE_URL` to reach the worker at.
 pub fn target() -> &'static Target {
     static TARGET: OnceLock<Target> = OnceLock::new();
-    TARGET.get_or_init(|| match std::env::var("MCP_TEST_BASE_URL") {
-        Ok(base) if !base.is_empty() => {
-            let api_key = std::env::var("MCP_TEST_API_KEY")
-                .expect("MCP_TEST_BASE_URL needs MCP_TEST_API_KEY");
-            let host = if std::env::var("MCP_TEST_TARGET").as_deref() == Ok("worker") {
-                Host::Worker
-            } else {
-                Host::Remote
-            };
-            let base = base.trim_end_matches('/').to_owned();
-            if let Err(why) = wait_healthy(&base, || None) {
-                panic!("{why}");
+    TARGET.get_or_init(|| {
+        let runtime_worker = std::env::var("MCP_TEST_TARGET").as_deref() == Ok("worker");
+        assert_eq!(
+            runtime_worker, WORKER_BUILD,
+            "MCP_TEST_TARGET=worker must be set both when the suite is built and when it runs \
+             (built for the worker: {WORKER_BUILD}; set now: {runtime_worker}): run it through \
+             `cargo test` with the variable set, so native-only tests are ignored"
+        );
+        match base_url_setting() {
+            Some(base) => {
+                let api_key = std::env::var("MCP_TEST_API_KEY")
+                    .expect("MCP_TEST_BASE_URL needs MCP_TEST_API_KEY");
+                let host = if WORKER_BUILD {
+                    Host::Worker
+                } else {
+                    Host::Remote
+                };
+                let base = base.trim_end_matches('/').to_owned();
+                if let Err(why) = wait_healthy(&base, || None) {
+                    panic!("{why}");
+                }
+                Target {
+                    base,
+                    api_key,
+                    host,
+                    home: None,
+                    _lifeline: None,
+                }
             }
-            Target {
-                base,
-                api_key,
-                host,
-                home: None,
-                _lifeline: None,
+            None => {
+                if WORKER_BUILD {
+                    panic!(
+                        "MCP_TEST_TARGET=worker needs MCP_TEST_BASE_URL (and MCP_TEST_API_KEY): \
+                         the harness only starts native servers"
+                    );
+                }
+                spawn_shared()
             }
         }
-        _ => spawn_shared(),
     })
 }
 
@@ -850,21 +904,26 @@ fn spawn_shared() -> Target {
     target
 }
 
-/// A fresh native server for `test` when this run starts its own (no `MCP_TEST_BASE_URL`);
-/// otherwise prints a note that `test` is skipped and returns `None`, so the caller can return.
-pub fn native_server(test: &str, options: ServerOptions) -> Option<Server> {
-    let spawned = std::env::var("MCP_TEST_BASE_URL")
-        .map(|v| v.is_empty())
-        .unwrap_or(true);
-    if !spawned {
-        // Written to stderr directly, past the test harness's output capture, so it always shows.
-        let note = format!(
-            "note: {test} skipped: it needs a native server started by the harness (MCP_TEST_BASE_URL is set)\n"
+/// A fresh native server for native-only test `test`.
+///
+/// Panics, naming `test`, when this run cannot start one: in a worker build (the test lacks its
+/// `#[cfg_attr(worker_host, ignore = "native host only: …")]`, or ran with `--include-ignored`),
+/// or when `MCP_TEST_BASE_URL` points the run at another host. A native-only test never passes
+/// by not running.
+pub fn native_server(test: &str, options: ServerOptions) -> Server {
+    if WORKER_BUILD {
+        panic!(
+            "{test} needs a native server started by the harness, but this suite targets the worker \
+             (MCP_TEST_TARGET=worker): mark it #[cfg_attr(worker_host, ignore = \"native host only: …\")]"
         );
-        let _ = std::io::stderr().write_all(note.as_bytes());
-        return None;
     }
-    Some(Server::start(options))
+    if let Some(base) = base_url_setting() {
+        panic!(
+            "{test} needs a native server started by the harness, but MCP_TEST_BASE_URL={base} \
+             points this run at another host: unset it to test the native binary, or --skip {test}"
+        );
+    }
+    Server::start(options)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1090,31 +1149,134 @@ pub fn encode_segment(s: &str) -> String {
     percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 
-/// Every route of the contract: `(method, path template)`; path parameters in braces.
-pub const ROUTES: &[(&str, &str)] = &[
-    ("GET", "/health"),
-    ("GET", "/v1/clients"),
-    ("GET", "/v1/clients/{client_id}/profiles"),
-    ("GET", "/v1/config/{client_id}/{profile}"),
-    ("POST", "/v1/config/diff"),
-    ("POST", "/v1/config/{client_id}/{profile}/draft/add"),
-    ("POST", "/v1/config/{client_id}/{profile}/draft/remove"),
-    ("GET", "/v1/config/{client_id}/{profile}/draft"),
-    ("DELETE", "/v1/config/{client_id}/{profile}/draft"),
-    ("POST", "/v1/config/{client_id}/{profile}/validate"),
-    ("POST", "/v1/config/{client_id}/{profile}/publish"),
-    ("POST", "/v1/config/{client_id}/{profile}/deploy"),
-    ("GET", "/v1/config/{client_id}/{profile}/history"),
-    ("GET", "/v1/config/{client_id}/{profile}/deployed"),
-    ("GET", "/v1/servers"),
-    ("GET", "/v1/servers/{server_id}"),
-    ("POST", "/v1/keys/initialize"),
-    ("GET", "/v1/keys/public"),
-    ("POST", "/v1/tokens"),
-    ("GET", "/v1/tokens"),
-    ("DELETE", "/v1/tokens/{token_id}"),
-    ("GET", "/v1/artifacts/{artifact_id}"),
+/// One operation of the host's OpenAPI document (see [`operations`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Operation {
+    /// The HTTP method, uppercase (`GET`, `POST`, …).
+    pub method: String,
+    /// The path template, parameters in braces (`/v1/config/{client_id}/{profile}`).
+    pub path: String,
+    /// Whether the operation needs credentials: its `security` (the document's root `security`
+    /// when it has none) lists at least one requirement and no empty (anonymous) one.
+    pub needs_credentials: bool,
+    /// The operation's `x-scope` extension (the token scope it needs), when it has one.
+    pub scope: Option<String>,
+}
+
+impl Operation {
+    /// `METHOD path`, e.g. `POST /v1/clients/{client_id}/profiles`.
+    pub fn key(&self) -> String {
+        format!("{} {}", self.method, self.path)
+    }
+}
+
+/// The HTTP methods an OpenAPI path item may hold operations under.
+const OPENAPI_METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
+
+/// Whether a `security` value (a list of requirement objects) needs credentials: `[]` or a
+/// list with an empty requirement `{}` (anonymous allowed) needs none.
+fn security_needs_credentials(what: &str, security: &Value) -> bool {
+    let requirements = security
+        .as_array()
+        .unwrap_or_else(|| panic!("openapi.json: {what}: security is not a list: {security}"));
+    !requirements.is_empty()
+        && requirements
+            .iter()
+            .all(|r| r.as_object().is_some_and(|o| !o.is_empty()))
+}
+
+/// Every operation of an OpenAPI document, in document order.
+pub fn parse_operations(doc: &Value) -> Vec<Operation> {
+    let paths = doc["paths"]
+        .as_object()
+        .unwrap_or_else(|| panic!("openapi.json has no paths object"));
+    let root_security = doc.get("security");
+    let mut out = Vec::new();
+    for (path, item) in paths {
+        let item = item
+            .as_object()
+            .unwrap_or_else(|| panic!("openapi.json: path {path} is not an object"));
+        for (method, op) in item {
+            if !OPENAPI_METHODS.contains(&method.as_str()) {
+                continue; // `parameters`, `summary`, …
+            }
+            let what = format!("{} {path}", method.to_ascii_uppercase());
+            let needs_credentials = match op.get("security").or(root_security) {
+                Some(security) => security_needs_credentials(&what, security),
+                // No requirement anywhere: OpenAPI reads that as "no credentials needed".
+                None => false,
+            };
+            let scope = op.get("x-scope").map(|s| {
+                s.as_str()
+                    .unwrap_or_else(|| panic!("openapi.json: {what}: x-scope is not a string: {s}"))
+                    .to_owned()
+            });
+            out.push(Operation {
+                method: method.to_ascii_uppercase(),
+                path: path.clone(),
+                needs_credentials,
+                scope,
+            });
+        }
+    }
+    out
+}
+
+/// The host's OpenAPI document (`GET /openapi.json`, no credentials), fetched once.
+pub fn openapi() -> &'static Value {
+    static DOC: OnceLock<Value> = OnceLock::new();
+    DOC.get_or_init(|| target().anonymous().get("/openapi.json").expect(200))
+}
+
+/// Every operation the host documents in `GET /openapi.json`, read once: the suite's list of
+/// routes. Checked to hold at least the routes of the contract's table.
+pub fn operations() -> &'static [Operation] {
+    static OPS: OnceLock<Vec<Operation>> = OnceLock::new();
+    OPS.get_or_init(|| {
+        let ops = parse_operations(openapi());
+        let keys: Vec<String> = ops.iter().map(Operation::key).collect();
+        assert!(
+            ops.len() >= 25,
+            "openapi.json lists {} operations, fewer than the contract's table: {keys:?}",
+            ops.len()
+        );
+        for expected in [
+            "GET /health",
+            "GET /v1/clients",
+            "GET /v1/clients/{client_id}/profiles",
+            "POST /v1/clients/{client_id}/profiles",
+            "POST /v1/config/{client_id}/{profile}/draft/add",
+            "GET /v1/artifacts/{artifact_id}",
+        ] {
+            assert!(
+                keys.iter().any(|k| k == expected),
+                "openapi.json lacks {expected}; it lists {keys:?}"
+            );
+        }
+        ops
+    })
+}
+
+/// `path` with every `{param}` reduced to `{}`: `/v1/config/{a}/{b}` and
+/// `/v1/config/{client_id}/{profile}` name the same route.
+pub fn route_shape(path: &str) -> String {
+    let mut out = String::new();
+    let mut in_param = false;
+    for c in path.chars() {
+        match c {
+            '{' => {
+                in_param = true;
+                out.push_str("{}");
+            }
+            '}' => in_param = false,
+            _ if in_param => {}
+            _ => out.push(c),
+        }
+    }
+    out
+}
 
 /// `template` with every `{param}` replaced by the matching value of `values`, in order.
 pub fn fill(template: &str, values: &[&str]) -> String {
@@ -1131,4 +1293,42 @@ pub fn fill(template: &str, values: &[&str]) -> String {
     }
     out.push_str(rest);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operations_take_security_from_the_operation_else_the_root() {
+        let doc = json!({
+            "security": [{ "bearerAuth": [] }],
+            "paths": {
+                "/health": { "get": { "security": [] } },
+                "/v1/a/{id}": {
+                    "parameters": [{ "name": "id", "in": "path" }],
+                    "get": {},
+                    "post": { "security": [{ "apiKeyAuth": [] }], "x-scope": "write" },
+                    "delete": { "security": [{ "bearerAuth": [] }, {}] },
+                },
+            },
+        });
+        let ops = parse_operations(&doc);
+        let mut summary: Vec<(String, bool, Option<&str>)> = ops
+            .iter()
+            .map(|op| (op.key(), op.needs_credentials, op.scope.as_deref()))
+            .collect();
+        summary.sort();
+        assert_eq!(
+            summary,
+            [
+                ("DELETE /v1/a/{id}".to_owned(), false, None),
+                ("GET /health".to_owned(), false, None),
+                ("GET /v1/a/{id}".to_owned(), true, None),
+                ("POST /v1/a/{id}".to_owned(), true, Some("write")),
+            ]
+        );
+        let bare = json!({ "paths": { "/x": { "get": {} } } });
+        assert!(!parse_operations(&bare)[0].needs_credentials);
+    }
 }

@@ -3,12 +3,12 @@
 use mcp_orchestration_blackbox::*;
 use serde_json::{Value, json};
 
-/// One request per protected route, with placeholder ids.
+/// One request per operation that needs credentials (from `/openapi.json`), with placeholder ids.
 fn protected_requests() -> Vec<(&'static str, String)> {
-    ROUTES
+    operations()
         .iter()
-        .filter(|(_, path)| path.starts_with("/v1/"))
-        .map(|(method, path)| (*method, fill(path, &[CLIENT, "default"])))
+        .filter(|op| op.needs_credentials)
+        .map(|op| (op.method.as_str(), fill(&op.path, &[CLIENT, "default"])))
         .collect()
 }
 
@@ -20,9 +20,47 @@ fn send(client: &Client, method: &str, path: &str) -> Reply {
 }
 
 #[test]
+fn openapi_marks_every_v1_route_and_only_those_as_needing_credentials() {
+    let wrong: Vec<String> = operations()
+        .iter()
+        .filter(|op| op.needs_credentials != op.path.starts_with("/v1/"))
+        .map(|op| format!("{} (needs_credentials: {})", op.key(), op.needs_credentials))
+        .collect();
+    assert!(
+        wrong.is_empty(),
+        "every /v1/* route needs credentials and nothing else does; openapi.json disagrees on {wrong:?}"
+    );
+}
+
+#[test]
+fn routes_without_security_answer_without_credentials() {
+    let anon = target().anonymous();
+    for op in operations()
+        .iter()
+        .filter(|op| !op.needs_credentials && op.method == "GET")
+    {
+        let r = anon.request(&op.method, &fill(&op.path, &[]), &[], None);
+        assert_eq!(
+            r.status,
+            200,
+            "{} without credentials: {}",
+            r.what,
+            r.text()
+        );
+    }
+}
+
+#[test]
 fn every_v1_route_needs_credentials() {
     let anon = target().anonymous();
-    for (method, path) in protected_requests() {
+    let requests = protected_requests();
+    assert!(
+        requests
+            .iter()
+            .any(|(m, p)| *m == "POST" && *p == format!("/v1/clients/{CLIENT}/profiles")),
+        "POST /v1/clients/{{client_id}}/profiles must be among the protected routes: {requests:?}"
+    );
+    for (method, path) in requests {
         let r = send(&anon, method, &path);
         r.expect_error(401);
         let detail = r.detail();

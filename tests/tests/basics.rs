@@ -13,27 +13,9 @@ fn health_answers_healthy_without_credentials() {
     );
 }
 
-/// `/v1/config/{a}/{b}` and `/v1/config/{client_id}/{profile}` name the same route.
-fn shape(path: &str) -> String {
-    let mut out = String::new();
-    let mut in_param = false;
-    for c in path.chars() {
-        match c {
-            '{' => {
-                in_param = true;
-                out.push_str("{}");
-            }
-            '}' => in_param = false,
-            _ if in_param => {}
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
 #[test]
 fn openapi_is_3_1_and_lists_every_route() {
-    let doc = target().anonymous().get("/openapi.json").expect(200);
+    let doc = openapi();
     let version = doc["openapi"].as_str().unwrap_or_default();
     assert!(
         version.starts_with("3.1"),
@@ -44,20 +26,16 @@ fn openapi_is_3_1_and_lists_every_route() {
         doc["info"]["title"].is_string(),
         "info.title is required by OpenAPI"
     );
-    let paths = doc["paths"].as_object().expect("paths object");
-    for (method, route) in ROUTES {
-        let found = paths.iter().find(|(p, _)| shape(p) == shape(route));
-        let (p, item) = found.unwrap_or_else(|| {
-            panic!(
-                "openapi.json lacks path {route}; has {:?}",
-                paths.keys().collect::<Vec<_>>()
-            )
-        });
-        assert!(
-            item.get(method.to_ascii_lowercase()).is_some(),
-            "openapi.json path {p} lacks operation {method}"
-        );
-    }
+    // `operations()` checks the document lists at least the contract's routes; here, that no
+    // two of them are the same route under other parameter names.
+    let mut shapes: Vec<String> = operations()
+        .iter()
+        .map(|op| format!("{} {}", op.method, route_shape(&op.path)))
+        .collect();
+    shapes.sort();
+    let n = shapes.len();
+    shapes.dedup();
+    assert_eq!(shapes.len(), n, "a route is listed twice: {shapes:?}");
 }
 
 #[test]
@@ -251,6 +229,46 @@ fn servers_filter_by_transport() {
             got, expected,
             "?transport={transport} must return exactly those servers"
         );
+    }
+}
+
+#[test]
+fn servers_with_an_empty_transport_are_400_invalid_transport() {
+    let r = target().client().get("/v1/servers?transport=");
+    assert_eq!(
+        r.status,
+        400,
+        "{}: an empty transport is not a transport: {}",
+        r.what,
+        r.text()
+    );
+    let body = r.expect_error(400);
+    assert_eq!(body["code"], json!("INVALID_TRANSPORT"), "{body}");
+}
+
+#[test]
+fn servers_with_an_empty_q_list_everything_and_transport_still_filters() {
+    let client = target().client();
+    let all = catalog(&client);
+    let body = client.get("/v1/servers?q=").expect(200);
+    assert_eq!(
+        body["servers"],
+        json!(all),
+        "?q= (free text, empty) must list the whole catalog"
+    );
+    let stdio: Vec<&Value> = all
+        .iter()
+        .filter(|s| s["transport"] == json!("stdio"))
+        .collect();
+    assert!(!stdio.is_empty(), "catalog has no stdio servers");
+    for query in ["?transport=stdio", "?q=&transport=stdio"] {
+        let body = client.get(&format!("/v1/servers{query}")).expect(200);
+        let got: Vec<&Value> = body["servers"]
+            .as_array()
+            .expect("servers")
+            .iter()
+            .collect();
+        assert_eq!(got, stdio, "{query} must return exactly the stdio servers");
     }
 }
 

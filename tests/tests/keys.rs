@@ -68,13 +68,15 @@ fn keys_initialize_once_then_409_and_regenerate_rotates() {
 }
 
 #[test]
+#[cfg_attr(
+    worker_host,
+    ignore = "native host only: needs a fresh host without keys"
+)]
 fn a_fresh_host_initializes_keys_and_refuses_to_publish_before() {
-    let Some(server) = native_server(
+    let server = native_server(
         "a_fresh_host_initializes_keys_and_refuses_to_publish_before",
         ServerOptions::default(),
-    ) else {
-        return;
-    };
+    );
     let client = server.client();
     let profile = profile_with(&client, CLIENT, "nokeys", 1);
 

@@ -1,6 +1,7 @@
 //! What only a harness-started native server shows: the first-start token, graceful shutdown
 //! and persistence across a restart, and real deploys into a Claude Desktop config file.
-//! Elsewhere these tests print a note and pass.
+//! Every test here is marked `cfg_attr(worker_host, ignore = "native host only: …")`: a worker
+//! run lists them as ignored (see the crate docs of the harness).
 
 use std::path::{Path, PathBuf};
 
@@ -23,10 +24,12 @@ fn tokens(client: &Client) -> Vec<Value> {
 
 #[cfg(unix)]
 #[test]
+#[cfg_attr(
+    worker_host,
+    ignore = "native host only: stops and restarts its own server process"
+)]
 fn restart_loses_nothing() {
-    let Some(mut server) = native_server("restart_loses_nothing", ServerOptions::default()) else {
-        return;
-    };
+    let mut server = native_server("restart_loses_nothing", ServerOptions::default());
     let generated = server.generated_tokens();
     assert_eq!(
         generated.len(),
@@ -151,13 +154,15 @@ fn published(client: &Client, client_id: &str, tag: &str) -> (String, Value) {
 }
 
 #[test]
+#[cfg_attr(
+    worker_host,
+    ignore = "native host only: reads the client file a deploy writes"
+)]
 fn deploy_merges_into_an_existing_claude_desktop_file() {
-    let Some(server) = native_server(
+    let server = native_server(
         "deploy_merges_into_an_existing_claude_desktop_file",
         ServerOptions::default(),
-    ) else {
-        return;
-    };
+    );
     let client = server.client();
     let path = claude_config(&server.home());
     std::fs::create_dir_all(path.parent().expect("parent")).expect("create config dir");
@@ -214,13 +219,15 @@ fn deploy_merges_into_an_existing_claude_desktop_file() {
 }
 
 #[test]
+#[cfg_attr(
+    worker_host,
+    ignore = "native host only: reads the client file a deploy writes"
+)]
 fn deploy_creates_a_missing_claude_desktop_file() {
-    let Some(server) = native_server(
+    let server = native_server(
         "deploy_creates_a_missing_claude_desktop_file",
         ServerOptions::default(),
-    ) else {
-        return;
-    };
+    );
     let client = server.client();
     let path = claude_config(&server.home());
     let (profile, artifact) = published(&client, CLIENT, "create");
@@ -234,13 +241,15 @@ fn deploy_creates_a_missing_claude_desktop_file() {
 }
 
 #[test]
+#[cfg_attr(
+    worker_host,
+    ignore = "native host only: plants a client file for the deploy"
+)]
 fn deploy_into_an_unparseable_file_is_409_and_leaves_it_untouched() {
-    let Some(server) = native_server(
+    let server = native_server(
         "deploy_into_an_unparseable_file_is_409_and_leaves_it_untouched",
         ServerOptions::default(),
-    ) else {
-        return;
-    };
+    );
     let client = server.client();
     let path = claude_config(&server.home());
     let dir = path.parent().expect("parent").to_path_buf();
@@ -327,13 +336,15 @@ fn assert_renders_payload(
 }
 
 #[test]
+#[cfg_attr(
+    worker_host,
+    ignore = "native host only: reads the client file a deploy writes"
+)]
 fn deploy_renders_vs_code_servers_and_keeps_its_comments() {
-    let Some(server) = native_server(
+    let server = native_server(
         "deploy_renders_vs_code_servers_and_keeps_its_comments",
         ServerOptions::default(),
-    ) else {
-        return;
-    };
+    );
     let original = "// My VS Code MCP servers\n{\n  \"inputs\": [{\"id\": \"tok\", \"type\": \"promptString\"}],\n  \"servers\": {}\n}\n";
     let (artifact, text) = deploy_to(&server, "vscode", ".config/Code/User/mcp.json", original);
     assert!(
@@ -350,13 +361,15 @@ fn deploy_renders_vs_code_servers_and_keeps_its_comments() {
 }
 
 #[test]
+#[cfg_attr(
+    worker_host,
+    ignore = "native host only: reads the client file a deploy writes"
+)]
 fn deploy_renders_zed_context_servers() {
-    let Some(server) = native_server(
+    let server = native_server(
         "deploy_renders_zed_context_servers",
         ServerOptions::default(),
-    ) else {
-        return;
-    };
+    );
     let original = "{\n  \"theme\": \"One Dark\",\n  \"context_servers\": {}\n}\n";
     let (artifact, text) = deploy_to(&server, "zed", ".config/zed/settings.json", original);
     let file = parse_jsonc_lines(&text);
