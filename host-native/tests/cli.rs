@@ -76,6 +76,28 @@ fn tokens_are_created_listed_and_revoked() {
 }
 
 #[test]
+fn a_created_token_comes_with_usage_and_safety_notes() {
+    let home = tempfile::tempdir().unwrap();
+    let out = ok(home.path(), &["token", "create"]);
+    assert!(out.starts_with("Generated token: "), "{out}");
+    let token = field(&out, "Generated token:");
+    let id = field(&out, "Token id:");
+    assert_eq!(field(&out, "Expires:"), "never");
+    for line in [
+        "  import requests".to_owned(),
+        format!("  headers = {{\"Authorization\": \"Bearer {token}\"}}"),
+        "  requests.get(\"http://127.0.0.1:8000/v1/clients\", headers=headers)".to_owned(),
+        format!("    mcp-orchestration token revoke {id}"),
+    ] {
+        assert!(out.lines().any(|l| l == line), "{line:?} in {out}");
+    }
+    assert!(
+        out.contains("secret manager") && out.contains("MCP_ORCHESTRATION_TOKEN"),
+        "{out}"
+    );
+}
+
+#[test]
 fn an_empty_store_lists_no_tokens() {
     let home = tempfile::tempdir().unwrap();
     assert!(ok(home.path(), &["token", "list"]).starts_with("No tokens."));
