@@ -3,7 +3,8 @@
 # wrong version; a second run with everything present takes about a second.
 #
 #   scripts/setup.sh   the wasm32 target, wasm-bindgen-cli, worker-build, the npm packages
-#                      (wrangler, playwright-core) and Debian's Chromium for the /docs browser test
+#                      (wrangler, playwright-core), Debian's Chromium for the /docs browser test
+#                      and Schemathesis (in .venv/) for scripts/schemathesis.sh
 #
 # Works on a fresh machine of the project's kind (Rust toolchain, Node.js 20 + npm, Debian; network
 # limited to crates.io, npm, PyPI and Debian): nothing is downloaded outside those registries.
@@ -14,6 +15,10 @@ cd "$ROOT"
 
 # The worker-build CLI, pinned to the `worker` crate version in Cargo.lock's family.
 WORKER_BUILD_VERSION=0.8.7
+# Schemathesis (PyPI), which scripts/schemathesis.sh runs against /openapi.json; installed into a
+# virtualenv under the repo so the system Python stays clean.
+SCHEMATHESIS_VERSION=4.32.5
+VENV="$ROOT/.venv"
 
 log() { printf 'setup: %s\n' "$*" >&2; }
 
@@ -97,12 +102,40 @@ ensure_chromium() {
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 }
 
+# Schemathesis in .venv/, created with `python3 -m venv` (Debian's python3 needs python3-venv
+# for that, installed if missing).
+ensure_schemathesis() {
+    local have=""
+    if [[ -x "$VENV/bin/python" ]]; then
+        have="$("$VENV/bin/python" -c 'import importlib.metadata as m; print(m.version("schemathesis"))' 2>/dev/null || true)"
+    fi
+    if [[ "$have" == "$SCHEMATHESIS_VERSION" ]]; then
+        return
+    fi
+    # A missing .venv, or one whose Python is gone (e.g. the system's was upgraded): (re)create it.
+    if ! "$VENV/bin/python" -m pip --version >/dev/null 2>&1; then
+        log "creating a Python virtualenv in .venv"
+        rm -rf "$VENV"
+        if ! python3 -m venv "$VENV"; then
+            log "python3 -m venv failed; installing Debian's python3-venv"
+            rm -rf "$VENV"
+            DEBIAN_FRONTEND=noninteractive apt-get update -qq
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv
+            python3 -m venv "$VENV"
+        fi
+    fi
+    log "installing schemathesis $SCHEMATHESIS_VERSION into .venv"
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
+        "schemathesis==$SCHEMATHESIS_VERSION"
+}
+
 main() {
     ensure_wasm_target
     ensure_wasm_bindgen
     ensure_worker_build
     ensure_node_modules
     ensure_chromium
+    ensure_schemathesis
     log "ready"
 }
 

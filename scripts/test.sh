@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test run, as CI runs it: installs what is missing (scripts/setup.sh), then lints,
-# runs every test suite (the /docs page in Debian's Chromium too), and checks the edge host for
-# real under `wrangler dev`.
+# runs every test suite (Schemathesis on /openapi.json and the /docs page in Debian's Chromium
+# too), and checks the edge host for real under `wrangler dev`.
 #
 #   scripts/test.sh           everything
 #   SKIP_WORKER=1 scripts/test.sh   everything but the black-box run under wrangler dev
@@ -14,7 +14,7 @@ start=$SECONDS
 
 step() { printf '\n==> %s (%ss)\n' "$*" "$((SECONDS - start))"; }
 
-step "setup: toolchain, wasm-bindgen-cli, worker-build, npm packages, chromium"
+step "setup: toolchain, wasm-bindgen-cli, worker-build, npm packages, chromium, schemathesis"
 scripts/setup.sh
 
 step "format"
@@ -34,6 +34,9 @@ cargo build -p mcp-orchestration
 
 step "tests: core, both hosts, black-box suite against the native binary"
 cargo test --workspace
+
+step "property-based tests of /openapi.json (Schemathesis) against the native binary"
+scripts/schemathesis.sh
 
 step "docs page in a real browser (Chromium)"
 npm run --silent test:browser

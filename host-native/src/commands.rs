@@ -37,16 +37,7 @@ pub fn token(command: TokenCommand) -> anyhow::Result<()> {
                 })
                 .flatten()
                 .map_err(core)?;
-            println!("Generated token: {}", issued.token);
-            println!("Token id: {}", issued.record.token_id);
-            if let Some(expires) = issued.record.expires_at {
-                println!("Expires: {expires}");
-            }
-            println!("It is shown only now. Try it:");
-            println!(
-                "  curl -H \"Authorization: Bearer {}\" http://127.0.0.1:8000/v1/clients",
-                issued.token
-            );
+            print!("{}", created_message(&issued.token, &issued.record));
         }
         TokenCommand::List => {
             let tokens = db
@@ -154,6 +145,37 @@ fn init_keys(home: &Home, regenerate: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// What `token create` prints: the token on the first line (`Generated token: <token>`, which
+/// scripts parse), its id and expiry, how to use it and how to keep it safe.
+fn created_message(token: &str, record: &TokenRecord) -> String {
+    let id = &record.token_id;
+    let expires = record
+        .expires_at
+        .map_or_else(|| "never".to_owned(), |t| t.to_rfc3339());
+    let url = "http://127.0.0.1:8000/v1/clients";
+    format!(
+        "Generated token: {token}
+Token id: {id}
+Expires: {expires}
+
+Use it with curl:
+  curl -H \"Authorization: Bearer {token}\" {url}
+
+or with Python requests:
+  import requests
+  headers = {{\"Authorization\": \"Bearer {token}\"}}
+  requests.get(\"{url}\", headers=headers)
+
+Keep it safe:
+  - It is shown only this once: the store keeps only its hash.
+  - Store it in a secret manager or an environment variable (e.g. MCP_ORCHESTRATION_TOKEN);
+    never commit it to version control.
+  - Revoke it when it is no longer needed or may have leaked:
+    mcp-orchestration token revoke {id}
+"
+    )
+}
+
 /// The tokens as an aligned text table.
 fn token_table(tokens: &[TokenRecord]) -> String {
     let when = |t: Option<Timestamp>| t.map_or_else(|| "-".to_owned(), |t| t.to_rfc3339());
@@ -201,6 +223,49 @@ fn core(e: Error) -> anyhow::Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_created_token_comes_with_usage_and_safety_notes() {
+        let token = "tok_abcdefghijklmnopqrstuvwxyz0123456789ABCDE";
+        let mut record = TokenRecord {
+            token_id: "0123456789abcdef".to_owned(),
+            name: Some("ci".to_owned()),
+            created_at: Timestamp(1_764_117_357_123),
+            last_used: None,
+            usage_count: 0,
+            expires_at: None,
+            revoked: false,
+        };
+        let text = created_message(token, &record);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], format!("Generated token: {token}"));
+        assert_eq!(lines[1], "Token id: 0123456789abcdef");
+        assert_eq!(lines[2], "Expires: never");
+        for expected in [
+            format!("  curl -H \"Authorization: Bearer {token}\" http://127.0.0.1:8000/v1/clients"),
+            "  import requests".to_owned(),
+            format!("  headers = {{\"Authorization\": \"Bearer {token}\"}}"),
+            "  requests.get(\"http://127.0.0.1:8000/v1/clients\", headers=headers)".to_owned(),
+            "    mcp-orchestration token revoke 0123456789abcdef".to_owned(),
+        ] {
+            assert!(lines.contains(&expected.as_str()), "{expected:?} in {text}");
+        }
+        for words in [
+            "shown only this once",
+            "secret manager",
+            "MCP_ORCHESTRATION_TOKEN",
+        ] {
+            assert!(text.contains(words), "{words:?} in {text}");
+        }
+        assert!(text.contains("never commit it"), "{text}");
+
+        record.expires_at = Some(Timestamp(1_766_709_357_123));
+        let text = created_message(token, &record);
+        assert_eq!(
+            text.lines().nth(2),
+            Some("Expires: 2025-12-26T00:35:57.123Z")
+        );
+    }
 
     #[test]
     fn the_token_table_aligns_columns_and_marks_missing_values() {

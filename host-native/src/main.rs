@@ -3,11 +3,13 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use mcp_orchestration::cli::{Cli, Command};
+use mcp_orchestration::cli::{self, Cli, Command};
 use mcp_orchestration::{commands, server};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // The Python system's command names (`generate-token`, a `mcp-orchestration-serve-http`
+    // symlink, …) become this program's before clap reads them.
+    let cli = Cli::parse_from(cli::args_for_clap(std::env::args_os()));
     let result = match cli.command {
         Command::Serve(args) => server::run(args),
         Command::Token(command) => commands::token(command),

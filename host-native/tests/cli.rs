@@ -1,10 +1,22 @@
-//! The `token` and `keys` commands, run as a user would: the real binary on a fresh home.
+//! The `token` and `keys` commands and the Python system's command names, run as a user would:
+//! the real binary on a fresh home.
+
+#[cfg(unix)]
+mod common;
 
 use std::path::Path;
 use std::process::{Command, Output};
 
 fn run(home: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mcp-orchestration"))
+    run_program(
+        Path::new(env!("CARGO_BIN_EXE_mcp-orchestration")),
+        home,
+        args,
+    )
+}
+
+fn run_program(program: &Path, home: &Path, args: &[&str]) -> Output {
+    Command::new(program)
         .args(args)
         .env("MCP_ORCHESTRATION_HOME", home)
         .output()
@@ -72,6 +84,126 @@ fn tokens_are_created_listed_and_revoked() {
     assert!(
         err.starts_with(&format!("error: Token '{id}' not found")),
         "{err}"
+    );
+}
+
+/// The row of `token list` for the token that `created` (a `token create` output) reports.
+fn listed_row(home: &Path, created: &str) -> String {
+    let id = field(created, "Token id:");
+    let list = ok(home, &["token", "list"]);
+    list.lines()
+        .find(|l| l.starts_with(id))
+        .unwrap_or_else(|| panic!("{id} not in {list}"))
+        .to_owned()
+}
+
+#[test]
+fn a_created_token_comes_with_usage_and_safety_notes() {
+    let home = tempfile::tempdir().unwrap();
+    let out = ok(home.path(), &["token", "create"]);
+    assert!(out.starts_with("Generated token: "), "{out}");
+    let token = field(&out, "Generated token:");
+    let id = field(&out, "Token id:");
+    assert_eq!(field(&out, "Expires:"), "never");
+    for line in [
+        "  import requests".to_owned(),
+        format!("  headers = {{\"Authorization\": \"Bearer {token}\"}}"),
+        "  requests.get(\"http://127.0.0.1:8000/v1/clients\", headers=headers)".to_owned(),
+        format!("    mcp-orchestration token revoke {id}"),
+    ] {
+        assert!(out.lines().any(|l| l == line), "{line:?} in {out}");
+    }
+    assert!(
+        out.contains("secret manager") && out.contains("MCP_ORCHESTRATION_TOKEN"),
+        "{out}"
+    );
+}
+
+#[test]
+fn generate_token_is_token_create() {
+    let home = tempfile::tempdir().unwrap();
+    let out = ok(
+        home.path(),
+        &[
+            "generate-token",
+            "--name",
+            "legacy",
+            "--expires-in-days",
+            "7",
+        ],
+    );
+    assert!(out.starts_with("Generated token: "), "{out}");
+    assert_eq!(field(&out, "Generated token:").len(), 43, "{out}");
+    assert_ne!(field(&out, "Expires:"), "never", "{out}");
+    assert!(listed_row(home.path(), &out).contains(" legacy "));
+
+    let err = fails(home.path(), &["generate-token", "--expires-in-days", "0"]);
+    assert!(err.starts_with("error: "), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_named_after_generate_token_creates_a_token() {
+    let home = tempfile::tempdir().unwrap();
+    let bin = tempfile::tempdir().unwrap();
+    let link = bin.path().join("mcp-orchestration-generate-token");
+    std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_mcp-orchestration"), &link).unwrap();
+
+    let out = run_program(&link, home.path(), &["--name", "linked"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = String::from_utf8(out.stdout).unwrap();
+    assert!(out.starts_with("Generated token: "), "{out}");
+    assert!(listed_row(home.path(), &out).contains(" linked "));
+
+    let help = run_program(&link, home.path(), &["--help"]);
+    let help = String::from_utf8(help.stdout).unwrap();
+    assert!(
+        help.contains("Usage: mcp-orchestration token create"),
+        "{help}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn serve_http_serves() {
+    let home = tempfile::tempdir().unwrap();
+    let server = common::Server::start_with(
+        home.path(),
+        &[
+            "serve-http",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--log-level",
+            "info",
+        ],
+    );
+    assert!(
+        server.base.starts_with("http://127.0.0.1:"),
+        "{}",
+        server.base
+    );
+    let (status, _, body) = server.request("GET", "/health", &[], b"");
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("healthy"), "{body}");
+    server.stop();
+}
+
+#[test]
+fn help_lists_the_python_command_names() {
+    let home = tempfile::tempdir().unwrap();
+    let help = ok(home.path(), &["--help"]);
+    assert!(help.contains("[alias: serve-http]"), "{help}");
+    assert!(
+        help.contains("generate-token  is `token create`")
+            && help.contains("mcp-orchestration-serve-http")
+            && help.contains("mcp-orchestration-generate-token"),
+        "{help}"
     );
 }
 
@@ -156,6 +288,8 @@ fn every_command_has_help() {
     for args in [
         &["--help"][..],
         &["serve", "--help"],
+        &["serve-http", "--help"],
+        &["generate-token", "--help"],
         &["token", "--help"],
         &["token", "create", "--help"],
         &["token", "list", "--help"],

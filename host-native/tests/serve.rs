@@ -3,124 +3,14 @@
 //! Unix only: stopping the server sends SIGTERM with `kill`.
 #![cfg(unix)]
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::process::{Command, Stdio};
 use std::sync::mpsc;
-use std::time::Duration;
 
-struct Server {
-    child: Child,
-    base: String,
-    token: String,
-    log: mpsc::Receiver<String>,
-}
-
-impl Server {
-    fn start(home: &Path) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_mcp-orchestration"))
-            .args(["serve", "--port", "0"])
-            .env("MCP_ORCHESTRATION_HOME", home)
-            .env_remove("RUST_LOG")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
-        let (tx, log) = mpsc::channel();
-        let stderr = child.stderr.take().unwrap();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines() {
-                if tx.send(line.unwrap()).is_err() {
-                    break;
-                }
-            }
-        });
-        let mut line = String::new();
-        stdout.read_line(&mut line).unwrap();
-        let token = line
-            .strip_prefix("Generated token: ")
-            .unwrap_or_else(|| panic!("{line:?}"))
-            .trim()
-            .to_owned();
-        let listening = wait_for(&log, "Listening on ");
-        let base = listening
-            .split("Listening on ")
-            .nth(1)
-            .unwrap()
-            .trim()
-            .to_owned();
-        Self {
-            child,
-            base,
-            token,
-            log,
-        }
-    }
-
-    fn addr(&self) -> &str {
-        self.base.strip_prefix("http://").unwrap()
-    }
-
-    fn request(
-        &self,
-        method: &str,
-        path: &str,
-        headers: &[(&str, &str)],
-        body: &[u8],
-    ) -> (u16, String, String) {
-        let mut stream = TcpStream::connect(self.addr()).unwrap();
-        let mut head = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Length: {}\r\n",
-            self.addr(),
-            body.len()
-        );
-        for (k, v) in headers {
-            head.push_str(&format!("{k}: {v}\r\n"));
-        }
-        head.push_str("\r\n");
-        stream.write_all(head.as_bytes()).unwrap();
-        // The server may answer (413) before reading the whole body: write it on the side, and
-        // let that write fail once the server closes.
-        let mut writer = stream.try_clone().unwrap();
-        let body = body.to_vec();
-        std::thread::spawn(move || writer.write_all(&body));
-        let mut raw = Vec::new();
-        let _ = stream.read_to_end(&mut raw);
-        let raw = String::from_utf8_lossy(&raw).into_owned();
-        let (head, body) = raw
-            .split_once("\r\n\r\n")
-            .unwrap_or_else(|| panic!("no answer: {raw:?}"));
-        let status = head.split(' ').nth(1).unwrap().parse().unwrap();
-        (status, head.to_ascii_lowercase(), body.to_owned())
-    }
-
-    fn stop(mut self) -> Vec<String> {
-        let pid = self.child.id().to_string();
-        assert!(
-            Command::new("kill")
-                .args(["-TERM", &pid])
-                .status()
-                .unwrap()
-                .success()
-        );
-        let status = self.child.wait().unwrap();
-        assert!(status.success(), "exit status {status}");
-        self.log.try_iter().collect()
-    }
-}
-
-fn wait_for(log: &mpsc::Receiver<String>, needle: &str) -> String {
-    loop {
-        let line = log
-            .recv_timeout(Duration::from_secs(30))
-            .unwrap_or_else(|_| panic!("no log line with {needle:?}"));
-        if line.contains(needle) {
-            return line;
-        }
-    }
-}
+use common::{Server, wait_for};
 
 #[test]
 fn a_server_starts_answers_and_stops_gracefully() {
