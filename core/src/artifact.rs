@@ -10,9 +10,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::canonical;
-use crate::timestamp::Timestamp;
 use crate::error::{Code, Error, Result};
 use crate::signing::{PublicKey, SigningKeys, sha256_hex};
+use crate::timestamp::Timestamp;
 
 /// A published, signed config.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, JsonSchema)]
@@ -168,7 +168,10 @@ mod tests {
         let mut art = sample(&k);
         art.payload["mcpServers"]["fs"]["command"] = json!("evil");
         let err = verify(&art, &k.public_key()).unwrap_err();
-        assert_eq!((err.status(), err.code.as_str()), (409, "ARTIFACT_TAMPERED"));
+        assert_eq!(
+            (err.status(), err.code.as_str()),
+            (409, "ARTIFACT_TAMPERED")
+        );
     }
 
     #[test]

@@ -21,7 +21,9 @@ use crate::id;
 const EMBEDDED: &str = include_str!("../data/catalog.json");
 
 /// How a client talks to a server.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Transport {
     /// A local process spoken to over stdin/stdout.
@@ -290,9 +292,8 @@ impl Catalog {
     /// The error (500 `CATALOG_INVALID`, since catalogs are ours, not user input) names the entry
     /// and what is wrong with it.
     pub fn from_json(json: &str) -> Result<Self> {
-        let file: CatalogFile = serde_json::from_str(json).map_err(|e| {
-            Error::new(Code::CatalogInvalid, format!("Catalog is not valid: {e}"))
-        })?;
+        let file: CatalogFile = serde_json::from_str(json)
+            .map_err(|e| Error::new(Code::CatalogInvalid, format!("Catalog is not valid: {e}")))?;
         let mut servers: Vec<Server> = file.servers.into_iter().map(Server::from).collect();
         servers.sort_by(|a, b| a.server_id.cmp(&b.server_id));
         for pair in servers.windows(2) {
@@ -843,7 +844,10 @@ mod tests {
         assert_eq!("HTTP".parse::<Transport>().unwrap(), Transport::Http);
         assert_eq!("sse".parse::<Transport>().unwrap(), Transport::Sse);
         let err = "websocket".parse::<Transport>().unwrap_err();
-        assert_eq!((err.status(), err.code.as_str()), (400, "INVALID_TRANSPORT"));
+        assert_eq!(
+            (err.status(), err.code.as_str()),
+            (400, "INVALID_TRANSPORT")
+        );
         assert!(err.detail.contains("'websocket'") && err.detail.contains("stdio, http, sse"));
     }
 

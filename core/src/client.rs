@@ -11,8 +11,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::ports::{ClientFiles, Os};
 use crate::error::{Code, Error, Result};
+use crate::ports::{ClientFiles, Os};
 use crate::validate::Rules;
 
 /// The embedded client data.
@@ -362,12 +362,11 @@ impl Client {
                 args: rules.supports_args,
                 cwd: rules.supports_cwd,
                 remote: rules.supports_remote(),
-                remote_url_field: self
+                remote_url_field: self.entry.urls.http.as_deref().or(self
                     .entry
                     .urls
-                    .http
-                    .as_deref()
-                    .or(self.entry.urls.sse.as_deref()),
+                    .sse
+                    .as_deref()),
                 remote_transports: [Remote::Http, Remote::Sse]
                     .into_iter()
                     .filter(|r| self.supports_remote(*r))
@@ -735,10 +734,7 @@ mod tests {
             summary("gemini-cli", None)["capabilities"]["remote_url_field"],
             "httpUrl"
         );
-        assert_eq!(
-            summary("cursor", None)["config_path"],
-            Value::Null
-        );
+        assert_eq!(summary("cursor", None)["config_path"], Value::Null);
     }
 
     #[test]

@@ -123,8 +123,7 @@ pub fn diff(config1: &Value, config2: &Value) -> Result<Diff> {
 
 /// Reads one side, prefixing any shape error with the side's name.
 fn parse(which: &str, config: &Value) -> Result<Payload> {
-    Payload::from_value(config)
-        .map_err(|e| Error::new(e.code, format!("{which}: {}", e.detail)))
+    Payload::from_value(config).map_err(|e| Error::new(e.code, format!("{which}: {}", e.detail)))
 }
 
 fn change(server: &str, path: String, old: Option<&Value>, new: Option<&Value>) -> Change {

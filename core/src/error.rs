@@ -302,10 +302,7 @@ mod tests {
         for code in Code::ALL {
             let s = code.as_str();
             assert!(seen.insert(s), "{s} twice");
-            assert!(
-                s.chars().all(|c| c.is_ascii_uppercase() || c == '_'),
-                "{s}"
-            );
+            assert!(s.chars().all(|c| c.is_ascii_uppercase() || c == '_'), "{s}");
             assert!(code.meaning().ends_with('.'), "{s}: {}", code.meaning());
             assert_eq!(Code::parse(s), Some(*code));
         }
@@ -317,7 +314,10 @@ mod tests {
         // this file. The registry is the enum, so no path can return an unregistered code.
         let mut sources = String::new();
         for dir in ["src", "../host-native/src", "../host-worker/src"] {
-            collect(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir), &mut sources);
+            collect(
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir),
+                &mut sources,
+            );
         }
         let unused: Vec<&str> = Code::ALL
             .iter()
@@ -332,9 +332,7 @@ mod tests {
             let path = entry.unwrap().path();
             if path.is_dir() {
                 collect(path, out);
-            } else if path.extension().is_some_and(|e| e == "rs")
-                && !path.ends_with("error.rs")
-            {
+            } else if path.extension().is_some_and(|e| e == "rs") && !path.ends_with("error.rs") {
                 let text = std::fs::read_to_string(&path).unwrap();
                 // Only code before the test module counts as a code path.
                 out.push_str(text.split("#[cfg(test)]").next().unwrap_or_default());
@@ -347,6 +345,9 @@ mod tests {
         let e = Error::new(Code::ClientNotFound, "Client 'x' not found");
         assert_eq!((e.status(), e.kind().name()), (404, "NotFound"));
         assert_eq!(e.to_string(), "Client 'x' not found (CLIENT_NOT_FOUND)");
-        assert_eq!(serde_json::to_value(Code::UnknownField).unwrap(), "UNKNOWN_FIELD");
+        assert_eq!(
+            serde_json::to_value(Code::UnknownField).unwrap(),
+            "UNKNOWN_FIELD"
+        );
     }
 }

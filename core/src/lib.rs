@@ -39,7 +39,7 @@ pub mod usage;
 pub mod validate;
 
 pub use error::{Code, Error, ErrorKind, Result};
-pub use ports::{Clock, Entropy, Ports};
-pub use timestamp::Timestamp;
 pub use payload::Payload;
+pub use ports::{Clock, Entropy, Ports};
 pub use store::{Batch, MemoryStore, Store};
+pub use timestamp::Timestamp;

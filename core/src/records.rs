@@ -19,10 +19,10 @@ use serde_json::{Map, Value};
 
 use crate::artifact::Artifact;
 use crate::client::Client;
-use crate::timestamp::Timestamp;
 use crate::error::Result;
 use crate::payload::Payload;
 use crate::store::{Batch, Store, get_json, list_json};
+use crate::timestamp::Timestamp;
 
 /// A profile a user created by using a new profile id, or one whose path was overridden.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

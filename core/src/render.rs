@@ -685,7 +685,10 @@ mod tests {
     fn cwd_is_refused_where_the_client_has_none() {
         let p = payload(json!({"w": {"command": "x", "args": [], "cwd": "/src"}}));
         let err = servers_block(client("cursor").unwrap(), &p).unwrap_err();
-        assert_eq!((err.code.as_str(), err.status()), ("CWD_NOT_SUPPORTED", 400));
+        assert_eq!(
+            (err.code.as_str(), err.status()),
+            ("CWD_NOT_SUPPORTED", 400)
+        );
         assert!(
             err.detail.contains("'w'") && err.detail.contains("Cursor"),
             "{}",

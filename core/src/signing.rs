@@ -19,8 +19,8 @@ use ed25519_dalek::pkcs8::{
 use ed25519_dalek::{Signature, SigningKey, VerifyingKey};
 use sha2::{Digest, Sha256};
 
-use crate::ports::Entropy;
 use crate::error::{Code, Error, Result};
+use crate::ports::Entropy;
 
 /// Number of hex characters in a key id.
 pub const KEY_ID_LEN: usize = 16;
@@ -192,8 +192,8 @@ impl PublicKey {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::timestamp::Timestamp;
     use crate::ports::{Fixed, NoEntropy};
+    use crate::timestamp::Timestamp;
 
     fn keys(seed: u64) -> SigningKeys {
         SigningKeys::generate(&Fixed::new(Timestamp(0), seed)).unwrap()

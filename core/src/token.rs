@@ -14,11 +14,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use subtle::ConstantTimeEq;
 
-use crate::ports::{Clock, Entropy};
-use crate::timestamp::Timestamp;
 use crate::error::{Code, Error, Result};
+use crate::ports::{Clock, Entropy};
 use crate::signing::{sha256_hex, to_hex};
 use crate::store::{Batch, Store, get_json, list_json};
+use crate::timestamp::Timestamp;
 use crate::usage::Usage;
 
 const ID_PREFIX: &str = "token/id/";
@@ -35,10 +35,7 @@ pub const INVALID_CREDENTIALS_DETAIL: &str = "Invalid authentication credentials
 
 /// The 401 `INVALID_CREDENTIALS` error for an unknown, revoked or expired token or a wrong key.
 pub fn invalid_credentials() -> Error {
-    Error::new(
-        Code::InvalidCredentials,
-        INVALID_CREDENTIALS_DETAIL,
-    )
+    Error::new(Code::InvalidCredentials, INVALID_CREDENTIALS_DETAIL)
 }
 
 /// What is known about a token (never the token itself).
@@ -230,9 +227,7 @@ pub fn list<S: Store + ?Sized>(store: &S, usage: &Usage) -> Result<Vec<TokenReco
 pub fn revoke<S: Store + ?Sized>(store: &mut S, token_id: &str) -> Result<TokenRecord> {
     let mut stored = get_json::<Stored, _>(store, &id_key(token_id))?
         .filter(|s| !s.record.revoked)
-        .ok_or_else(|| {
-            Error::new(Code::TokenNotFound, format!("Token '{token_id}' not found"))
-        })?;
+        .ok_or_else(|| Error::new(Code::TokenNotFound, format!("Token '{token_id}' not found")))?;
     stored.record.revoked = true;
     let mut batch = Batch::new();
     batch.delete(hash_key(&stored.token_hash));
@@ -435,7 +430,10 @@ mod tests {
         assert!(revoked.revoked);
         assert_invalid(authenticate(&store, &usage, T0, &issued.token));
         let again = revoke(&mut store, &issued.record.token_id).unwrap_err();
-        assert_eq!((again.status(), again.code.as_str()), (404, "TOKEN_NOT_FOUND"));
+        assert_eq!(
+            (again.status(), again.code.as_str()),
+            (404, "TOKEN_NOT_FOUND")
+        );
         let unknown = revoke(&mut store, "0000000000000000").unwrap_err();
         assert!(unknown.detail.contains("0000000000000000"));
     }
@@ -483,7 +481,10 @@ mod tests {
         let (mut store, env, _) = setup();
         for name in ["a\nb", "tab\there", &"x".repeat(101)] {
             let err = issue(&mut store, &env, &env, Some(name), None).unwrap_err();
-            assert_eq!((err.status(), err.code.as_str()), (400, "INVALID_TOKEN_NAME"));
+            assert_eq!(
+                (err.status(), err.code.as_str()),
+                (400, "INVALID_TOKEN_NAME")
+            );
             assert!(err.detail.contains("name"));
         }
         issue(&mut store, &env, &env, Some(&"é".repeat(100)), None).unwrap();

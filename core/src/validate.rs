@@ -111,12 +111,20 @@ pub struct Report {
 const KNOWN_FIELDS: [&str; 7] = ["command", "args", "env", "cwd", "type", "url", "headers"];
 
 /// `${...}`, `{identifier}` or `<word ...>`: a template token nobody filled in.
+#[allow(
+    clippy::expect_used,
+    reason = "a constant pattern, compiled by every validation test"
+)]
 static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\$\{[^{}]{0,128}\}|\{[A-Za-z_][A-Za-z0-9_.-]{0,63}\}|<[A-Za-z][^<>\n]{0,80}>")
         .expect("constant placeholder pattern compiles")
 });
 
 /// A well-known token prefix at a word start, followed by at least 16 token characters.
+#[allow(
+    clippy::expect_used,
+    reason = "a constant pattern, compiled by every validation test"
+)]
 static SECRET: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?:^|[^A-Za-z0-9_-])(github_pat_|gh[pousr]_|glpat-|xox[abprs]-|sk-|AIza|AKIA)[A-Za-z0-9_-]{16,}",
@@ -464,7 +472,10 @@ impl EntryCheck<'_> {
         }
         for (key, value) in sorted(env) {
             if value.as_str() == Some("") {
-                self.warning(Code::EmptyEnvVar, format!("env var {} is empty", quote(key)));
+                self.warning(
+                    Code::EmptyEnvVar,
+                    format!("env var {} is empty", quote(key)),
+                );
             }
         }
     }

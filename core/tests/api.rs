@@ -1,5 +1,7 @@
 //! The `/v1` API driven in memory: `handle` over a `MemoryStore`, a fixed clock, seeded entropy
 //! and fake client files. The black-box suite in `tests/` repeats the contract over real HTTP.
+// Test code: a failed step panics with what went wrong, which is the report.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;

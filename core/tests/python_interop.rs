@@ -1,5 +1,7 @@
 //! Artifacts and keys interoperate with the Python mcp-orchestration: vectors signed by it
 //! (`tests/vectors/python-interop.json`) must canonicalize, hash, sign and verify identically.
+// Test code: a failed step panics with what went wrong, which is the report.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use mcp_orchestration_core::Timestamp;
 use mcp_orchestration_core::artifact::{self, Artifact};

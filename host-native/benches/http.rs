@@ -2,6 +2,8 @@
 //! `mcp-orchestration serve` over loopback, next to a bare in-process axum server that answers
 //! the same bytes, so the table shows what the store, the core and the middleware cost on top of
 //! plain axum + hyper. Timings are reported, never asserted; a wrong answer stops the bench.
+// Test code: a failed step panics with what went wrong, which is the report.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::future::ready;
 use std::net::{SocketAddr, TcpListener as StdListener};

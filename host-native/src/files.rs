@@ -355,7 +355,10 @@ mod tests {
     #[test]
     fn relative_paths_and_folders_are_refused() {
         let err = FsClientFiles.write("relative/mcp.json", "{}").unwrap_err();
-        assert_eq!((err.status(), err.code.as_str()), (400, "CONFIG_PATH_NOT_ABSOLUTE"));
+        assert_eq!(
+            (err.status(), err.code.as_str()),
+            (400, "CONFIG_PATH_NOT_ABSOLUTE")
+        );
         let dir = tempfile::tempdir().unwrap();
         let err = FsClientFiles
             .write(&dir.path().display().to_string(), "{}")

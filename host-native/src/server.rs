@@ -11,8 +11,8 @@ use axum::extract::State;
 use bytes::{Bytes, BytesMut};
 use http::HeaderName;
 use http_body_util::BodyExt;
-use mcp_orchestration_core::Error;
 use mcp_orchestration_core::Code;
+use mcp_orchestration_core::Error;
 use mcp_orchestration_core::api::{self, MAX_BODY_BYTES, Settings};
 use mcp_orchestration_core::ports::Keyring;
 use tokio::net::TcpListener;
@@ -145,7 +145,10 @@ async fn answer(State(app): State<Arc<App>>, req: axum::extract::Request) -> htt
         Ok(res) => res.map(Body::from),
         Err(e) => {
             tracing::error!("request handler failed: {e}");
-            let err = Error::new(Code::HandlerFailed, "The request handler stopped unexpectedly");
+            let err = Error::new(
+                Code::HandlerFailed,
+                "The request handler stopped unexpectedly",
+            );
             api::reply::error(&err).map(Body::from)
         }
     }

@@ -1,5 +1,7 @@
 //! The `token` and `keys` commands and the Python system's command names, run as a user would:
 //! the real binary on a fresh home.
+// Test code: a failed step panics with what went wrong, which is the report.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[cfg(unix)]
 mod common;

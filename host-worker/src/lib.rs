@@ -52,11 +52,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     let usage = Usage::new();
     let request = exchange::read_request(req).await?;
     let mut store = MemoryStore::new();
-    let response = api::handle(
-        request,
-        &mut store,
-        &runtime::host(&settings, &usage, None),
-    );
+    let response = api::handle(request, &mut store, &runtime::host(&settings, &usage, None));
     exchange::write_response(response)
 }
 

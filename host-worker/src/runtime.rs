@@ -104,7 +104,10 @@ mod tests {
         };
         assert_eq!(keyring.load().unwrap().as_deref(), Some("PEM"));
         let err = keyring.save("new", "new").unwrap_err();
-        assert_eq!((err.status(), err.code.as_str()), (409, "KEYS_MANAGED_BY_SECRET"));
+        assert_eq!(
+            (err.status(), err.code.as_str()),
+            (409, "KEYS_MANAGED_BY_SECRET")
+        );
         assert!(
             err.detail
                 .contains("wrangler secret put MCP_ORCHESTRATION_SIGNING_KEY")

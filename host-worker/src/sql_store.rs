@@ -113,11 +113,21 @@ impl Store for SqlStore {
                 "SELECT key, value FROM kv WHERE key >= ? ORDER BY key",
                 vec![prefix.into()],
             )
-            .map_err(|e| failed(Code::StoreRead, &format!("list the keys under '{prefix}'"), &e))?;
+            .map_err(|e| {
+                failed(
+                    Code::StoreRead,
+                    &format!("list the keys under '{prefix}'"),
+                    &e,
+                )
+            })?;
         let mut out = Vec::new();
         for row in cursor.raw() {
             let row = row.map_err(|e| {
-                failed(Code::StoreRead, &format!("list the keys under '{prefix}'"), &e)
+                failed(
+                    Code::StoreRead,
+                    &format!("list the keys under '{prefix}'"),
+                    &e,
+                )
             })?;
             let mut columns = row.into_iter();
             let (Some(SqlStorageValue::String(key)), Some(value)) =

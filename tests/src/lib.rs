@@ -46,6 +46,9 @@
 //!     cargo test -p mcp-orchestration-blackbox
 //! ```
 
+// The harness is test code: a failed step panics with what went wrong, which is the report.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::hash_map::RandomState;
 use std::fs::{File, OpenOptions};
 use std::hash::BuildHasher;

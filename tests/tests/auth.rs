@@ -1,4 +1,6 @@
 //! Authentication: missing and wrong credentials, API key, tokens (create, list, usage, revoke).
+// Test code: a failed step panics with what went wrong, which is the report.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use mcp_orchestration_blackbox::*;
 use serde_json::{Value, json};

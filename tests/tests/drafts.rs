@@ -232,13 +232,11 @@ fn missing_server_id_is_400_naming_it() {
     let profile = unique_id("missing");
     assert_400_naming(
         &client,
-        ["/draft/add", "/draft/remove"].map(|op| {
-            (
-                config_path(CLIENT, &profile, op),
-                json!({ "name": "x" }),
-                "server_id",
-            )
-        }),
+        [
+            ("/draft/add", json!({ "name": "x" })),
+            ("/draft/remove", json!({})),
+        ]
+        .map(|(op, body)| (config_path(CLIENT, &profile, op), body, "server_id")),
     );
 }
 

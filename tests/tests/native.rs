@@ -2,6 +2,8 @@
 //! and persistence across a restart, and real deploys into a Claude Desktop config file.
 //! Every test here is marked `cfg_attr(worker_host, ignore = "native host only: …")`: a worker
 //! run lists them as ignored (see the crate docs of the harness).
+// Test code: a failed step panics with what went wrong, which is the report.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
 

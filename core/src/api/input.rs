@@ -53,7 +53,10 @@ pub fn from_fields<T: DeserializeOwned>(fields: Map<String, Value>) -> Result<T>
             // The path of an unknown field already ends with its name.
             unknown_field(if field == "." { unknown } else { &field })
         } else {
-            Error::new(Code::InvalidField, format!("Invalid field '{field}': {msg}"))
+            Error::new(
+                Code::InvalidField,
+                format!("Invalid field '{field}': {msg}"),
+            )
         }
     })
 }
@@ -123,7 +126,12 @@ mod tests {
 
     #[test]
     fn errors_name_what_is_wrong() {
-        assert!(body(b"{oops").unwrap_err().detail.starts_with("Invalid JSON"));
+        assert!(
+            body(b"{oops")
+                .unwrap_err()
+                .detail
+                .starts_with("Invalid JSON")
+        );
         assert_eq!(
             body(b"{}").unwrap_err().detail,
             "Missing required field 'server_id'"

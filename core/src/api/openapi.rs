@@ -58,38 +58,238 @@ fn doc(route: Route) -> Doc {
         output,
     };
     match route {
-        Route::Health => d("getHealth", "System", "Report that the service is up", "", "The service is up.", schema::<ops::Nothing>, schema::<super::Health>),
-        Route::OpenApi => d("getOpenApiDocument", "System", "This OpenAPI 3.1 document", "", "The OpenAPI 3.1 document describing every route.", schema::<ops::Nothing>, |_| schemars::json_schema!({"type": "object"})),
-        Route::Docs => d("getDocs", "System", "Human-readable API docs", "A self-contained HTML page (no external resources) that renders this document and can send requests.", "The docs page.", schema::<ops::Nothing>, |_| schemars::json_schema!({"type": "string"})),
-        Route::ListClients => d("listClients", "Clients", "List the supported client apps", "", "Every client app in the registry.", schema::<ops::Nothing>, schema::<clients::ClientList>),
-        Route::ListProfiles => d("listProfiles", "Clients", "List a client's profiles", "", "The client's profile names and path overrides.", schema::<ops::ClientRef>, schema::<clients::ProfileList>),
-        Route::PutProfile => d("putProfile", "Clients", "Create or update a profile", "Creates the profile, or updates it if it exists. `config_path` overrides where a deploy writes the client's config file (for WSL, remote or Store installs); without it the client's default path is used.", "The profile as stored.", schema::<clients::SetProfile>, schema::<clients::ProfileSaved>),
-        Route::Diff => d("diffConfigs", "Configs", "Compare two configurations", "Compares `config1` (e.g. what a client has) with `config2` (e.g. the published artifact's payload), server by server and field by field.", "What changed from `config1` to `config2`.", schema::<configs::Compare>, schema::<crate::diff::Diff>),
-        Route::LatestConfig => d("getLatestConfig", "Configs", "Get the latest published artifact", "", "The profile's most recently published artifact.", schema::<ops::ProfileRef>, schema::<crate::artifact::Artifact>),
-        Route::DraftAdd => d("addDraftServer", "Drafts", "Add a catalog server to the draft", "Renders catalog server `server_id` with `params` and `env` and adds it to the draft under `name` (default: the server id). A missing required parameter or environment variable is a 400 that names it; a name already in the draft is a 409.", "The server was added; the whole draft follows.", schema::<drafts::AddServer>, schema::<drafts::DraftChanged>),
-        Route::DraftRemove => d("removeDraftServer", "Drafts", "Remove an entry from the draft", "", "The entry was removed; the whole draft follows.", schema::<drafts::RemoveServer>, schema::<drafts::DraftChanged>),
-        Route::DraftGet => d("getDraft", "Drafts", "Get the draft", "A profile with no draft answers an empty one.", "The draft payload and its server count.", schema::<ops::ProfileRef>, schema::<drafts::DraftView>),
-        Route::DraftClear => d("clearDraft", "Drafts", "Clear the draft", "", "The draft is now empty.", schema::<ops::ProfileRef>, schema::<drafts::DraftCleared>),
-        Route::Validate => d("validateDraft", "Configs", "Validate the draft against the client's limits", "Answers 200 whether or not the draft is valid; `valid` and `errors` say which.", "The validation report.", schema::<ops::ProfileRef>, schema::<crate::validate::Report>),
-        Route::Publish => d("publishDraft", "Configs", "Sign and publish the draft as an artifact", "Validates the draft, then stores it as an immutable artifact whose id is the SHA-256 of its canonical JSON (RFC 8785), signed with Ed25519. Publishing the same payload twice yields the same id. An invalid draft is a 400 `VALIDATION_FAILED` that carries the validation `errors` and `warnings`; missing signing keys are a 409 `KEYS_NOT_INITIALIZED` whose detail says to initialize them.", "The draft was published.", schema::<artifacts::Publish>, schema::<artifacts::Published>),
-        Route::Deploy => d("deployConfig", "Configs", "Deploy an artifact into the client's config file", "Verifies the artifact's signature, renders its payload into the client's own file format and merges it into the existing file, keeping every key it does not manage (with a backup, written atomically). Deploys the latest published artifact unless `artifact_id` names another. A signature by a key not known here is a 409.", "The artifact was deployed.", schema::<artifacts::Deploy>, schema::<artifacts::Deployed>),
-        Route::History => d("getHistory", "Configs", "List the profile's published artifacts", "", "Published artifacts, newest first.", schema::<ops::ProfileRef>, schema::<artifacts::History>),
-        Route::Deployed => d("getDeployed", "Configs", "Get the artifact last deployed", "What a sync agent pulls: the artifact last deployed for the profile, with when.", "The deployed artifact.", schema::<ops::ProfileRef>, schema::<artifacts::DeployedArtifact>),
-        Route::ListServers => d("listServers", "Servers", "List or search the server catalog", "", "The catalog servers that match.", schema::<servers::SearchServers>, schema::<servers::ServerList>),
-        Route::GetServer => d("getServer", "Servers", "Describe one catalog server", "", "The server.", schema::<servers::ServerRef>, schema::<crate::catalog::Server>),
-        Route::InitKeys => d("initializeKeys", "Keys", "Generate the signing key pair", "Generates the Ed25519 key pair that signs artifacts. When keys exist this is a 409, unless the body asks to `regenerate` (rotate) them.", "The keys were generated.", schema::<keys::InitializeKeys>, schema::<keys::KeysInitialized>),
-        Route::PublicKey => d("getPublicKey", "Keys", "Get the public key, for verifiers", "", "The current signing key's id and public key.", schema::<ops::Nothing>, schema::<keys::PublicKeyInfo>),
-        Route::CreateToken => d("createToken", "Tokens", "Create a bearer token", "The token itself is shown only in this answer; only its hash is stored.", "The token was created.", schema::<tokens::CreateToken>, schema::<tokens::TokenCreated>),
-        Route::ListTokens => d("listTokens", "Tokens", "List tokens", "Every token's metadata and usage; never the token itself.", "The tokens.", schema::<ops::Nothing>, schema::<tokens::TokenList>),
-        Route::RevokeToken => d("revokeToken", "Tokens", "Revoke a token", "The token stops working at once.", "The token was revoked.", schema::<tokens::TokenRef>, schema::<tokens::TokenRevoked>),
-        Route::GetArtifact => d("getArtifact", "Artifacts", "Get one artifact by id", "", "The artifact.", schema::<artifacts::ArtifactRef>, schema::<crate::artifact::Artifact>),
+        Route::Health => d(
+            "getHealth",
+            "System",
+            "Report that the service is up",
+            "",
+            "The service is up.",
+            schema::<ops::Nothing>,
+            schema::<super::Health>,
+        ),
+        Route::OpenApi => d(
+            "getOpenApiDocument",
+            "System",
+            "This OpenAPI 3.1 document",
+            "",
+            "The OpenAPI 3.1 document describing every route.",
+            schema::<ops::Nothing>,
+            |_| schemars::json_schema!({"type": "object"}),
+        ),
+        Route::Docs => d(
+            "getDocs",
+            "System",
+            "Human-readable API docs",
+            "A self-contained HTML page (no external resources) that renders this document and can send requests.",
+            "The docs page.",
+            schema::<ops::Nothing>,
+            |_| schemars::json_schema!({"type": "string"}),
+        ),
+        Route::ListClients => d(
+            "listClients",
+            "Clients",
+            "List the supported client apps",
+            "",
+            "Every client app in the registry.",
+            schema::<ops::Nothing>,
+            schema::<clients::ClientList>,
+        ),
+        Route::ListProfiles => d(
+            "listProfiles",
+            "Clients",
+            "List a client's profiles",
+            "",
+            "The client's profile names and path overrides.",
+            schema::<ops::ClientRef>,
+            schema::<clients::ProfileList>,
+        ),
+        Route::PutProfile => d(
+            "putProfile",
+            "Clients",
+            "Create or update a profile",
+            "Creates the profile, or updates it if it exists. `config_path` overrides where a deploy writes the client's config file (for WSL, remote or Store installs); without it the client's default path is used.",
+            "The profile as stored.",
+            schema::<clients::SetProfile>,
+            schema::<clients::ProfileSaved>,
+        ),
+        Route::Diff => d(
+            "diffConfigs",
+            "Configs",
+            "Compare two configurations",
+            "Compares `config1` (e.g. what a client has) with `config2` (e.g. the published artifact's payload), server by server and field by field.",
+            "What changed from `config1` to `config2`.",
+            schema::<configs::Compare>,
+            schema::<crate::diff::Diff>,
+        ),
+        Route::LatestConfig => d(
+            "getLatestConfig",
+            "Configs",
+            "Get the latest published artifact",
+            "",
+            "The profile's most recently published artifact.",
+            schema::<ops::ProfileRef>,
+            schema::<crate::artifact::Artifact>,
+        ),
+        Route::DraftAdd => d(
+            "addDraftServer",
+            "Drafts",
+            "Add a catalog server to the draft",
+            "Renders catalog server `server_id` with `params` and `env` and adds it to the draft under `name` (default: the server id). A missing required parameter or environment variable is a 400 that names it; a name already in the draft is a 409.",
+            "The server was added; the whole draft follows.",
+            schema::<drafts::AddServer>,
+            schema::<drafts::DraftChanged>,
+        ),
+        Route::DraftRemove => d(
+            "removeDraftServer",
+            "Drafts",
+            "Remove an entry from the draft",
+            "",
+            "The entry was removed; the whole draft follows.",
+            schema::<drafts::RemoveServer>,
+            schema::<drafts::DraftChanged>,
+        ),
+        Route::DraftGet => d(
+            "getDraft",
+            "Drafts",
+            "Get the draft",
+            "A profile with no draft answers an empty one.",
+            "The draft payload and its server count.",
+            schema::<ops::ProfileRef>,
+            schema::<drafts::DraftView>,
+        ),
+        Route::DraftClear => d(
+            "clearDraft",
+            "Drafts",
+            "Clear the draft",
+            "",
+            "The draft is now empty.",
+            schema::<ops::ProfileRef>,
+            schema::<drafts::DraftCleared>,
+        ),
+        Route::Validate => d(
+            "validateDraft",
+            "Configs",
+            "Validate the draft against the client's limits",
+            "Answers 200 whether or not the draft is valid; `valid` and `errors` say which.",
+            "The validation report.",
+            schema::<ops::ProfileRef>,
+            schema::<crate::validate::Report>,
+        ),
+        Route::Publish => d(
+            "publishDraft",
+            "Configs",
+            "Sign and publish the draft as an artifact",
+            "Validates the draft, then stores it as an immutable artifact whose id is the SHA-256 of its canonical JSON (RFC 8785), signed with Ed25519. Publishing the same payload twice yields the same id. An invalid draft is a 400 `VALIDATION_FAILED` that carries the validation `errors` and `warnings`; missing signing keys are a 409 `KEYS_NOT_INITIALIZED` whose detail says to initialize them.",
+            "The draft was published.",
+            schema::<artifacts::Publish>,
+            schema::<artifacts::Published>,
+        ),
+        Route::Deploy => d(
+            "deployConfig",
+            "Configs",
+            "Deploy an artifact into the client's config file",
+            "Verifies the artifact's signature, renders its payload into the client's own file format and merges it into the existing file, keeping every key it does not manage (with a backup, written atomically). Deploys the latest published artifact unless `artifact_id` names another. A signature by a key not known here is a 409.",
+            "The artifact was deployed.",
+            schema::<artifacts::Deploy>,
+            schema::<artifacts::Deployed>,
+        ),
+        Route::History => d(
+            "getHistory",
+            "Configs",
+            "List the profile's published artifacts",
+            "",
+            "Published artifacts, newest first.",
+            schema::<ops::ProfileRef>,
+            schema::<artifacts::History>,
+        ),
+        Route::Deployed => d(
+            "getDeployed",
+            "Configs",
+            "Get the artifact last deployed",
+            "What a sync agent pulls: the artifact last deployed for the profile, with when.",
+            "The deployed artifact.",
+            schema::<ops::ProfileRef>,
+            schema::<artifacts::DeployedArtifact>,
+        ),
+        Route::ListServers => d(
+            "listServers",
+            "Servers",
+            "List or search the server catalog",
+            "",
+            "The catalog servers that match.",
+            schema::<servers::SearchServers>,
+            schema::<servers::ServerList>,
+        ),
+        Route::GetServer => d(
+            "getServer",
+            "Servers",
+            "Describe one catalog server",
+            "",
+            "The server.",
+            schema::<servers::ServerRef>,
+            schema::<crate::catalog::Server>,
+        ),
+        Route::InitKeys => d(
+            "initializeKeys",
+            "Keys",
+            "Generate the signing key pair",
+            "Generates the Ed25519 key pair that signs artifacts. When keys exist this is a 409, unless the body asks to `regenerate` (rotate) them.",
+            "The keys were generated.",
+            schema::<keys::InitializeKeys>,
+            schema::<keys::KeysInitialized>,
+        ),
+        Route::PublicKey => d(
+            "getPublicKey",
+            "Keys",
+            "Get the public key, for verifiers",
+            "",
+            "The current signing key's id and public key.",
+            schema::<ops::Nothing>,
+            schema::<keys::PublicKeyInfo>,
+        ),
+        Route::CreateToken => d(
+            "createToken",
+            "Tokens",
+            "Create a bearer token",
+            "The token itself is shown only in this answer; only its hash is stored.",
+            "The token was created.",
+            schema::<tokens::CreateToken>,
+            schema::<tokens::TokenCreated>,
+        ),
+        Route::ListTokens => d(
+            "listTokens",
+            "Tokens",
+            "List tokens",
+            "Every token's metadata and usage; never the token itself.",
+            "The tokens.",
+            schema::<ops::Nothing>,
+            schema::<tokens::TokenList>,
+        ),
+        Route::RevokeToken => d(
+            "revokeToken",
+            "Tokens",
+            "Revoke a token",
+            "The token stops working at once.",
+            "The token was revoked.",
+            schema::<tokens::TokenRef>,
+            schema::<tokens::TokenRevoked>,
+        ),
+        Route::GetArtifact => d(
+            "getArtifact",
+            "Artifacts",
+            "Get one artifact by id",
+            "",
+            "The artifact.",
+            schema::<artifacts::ArtifactRef>,
+            schema::<crate::artifact::Artifact>,
+        ),
     }
 }
 
 /// Generates the document from the route table, the operations' types and the error registry.
 pub fn generate() -> Value {
     let mut g = SchemaSettings::draft2020_12()
-        .with(|s| SCHEMAS.clone_into(&mut s.definitions_path.to_mut()))
+        .with(|s| SCHEMAS.clone_into(s.definitions_path.to_mut()))
         .into_generator();
     let mut paths = Map::new();
     let mut bodies = Map::new();
@@ -195,12 +395,30 @@ fn non_null(mut schema: Value) -> Value {
 const DESCRIPTION: &str = "Manages the MCP server configurations of AI client apps (Claude Desktop, Cursor, VS Code, ...) from one place: a catalog of MCP servers, a registry of client apps and their profiles, per-profile drafts, validation against each client's limits, Ed25519-signed SHA-256-content-addressed artifacts, deployment into a client's real config file (merged, backed up, atomic) and diffs.\n\nEvery `/v1` route needs credentials: `Authorization: Bearer <token>` or `X-API-Key: <key>`. `/health`, `/openapi.json` and `/docs` do not.\n\nJSON in, JSON out (`Content-Type: application/json`). Ids (`client_id`, `profile_id`, `server_id`, draft entry names, `token_id`) match `^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`; a malformed id is a 400 naming the field, a well-formed id that does not exist is a 404. Request bodies are limited to 1 MiB, and a field a request does not take is a 400 `UNKNOWN_FIELD`. Every error is `{\"detail\", \"error_type\", \"code\"}`; `x-error-codes` lists every code with its status and meaning.";
 
 const TAGS: [(&str, &str); 8] = [
-    ("System", "Health, this document and the docs page; no credentials needed."),
-    ("Clients", "The registry of MCP client apps and their profiles."),
-    ("Drafts", "A profile's working set of servers, edited before it is published."),
-    ("Configs", "Validating, publishing, deploying and comparing a profile's configuration."),
-    ("Artifacts", "Published, signed, content-addressed configurations."),
-    ("Servers", "The catalog of MCP servers that can be added to a draft."),
+    (
+        "System",
+        "Health, this document and the docs page; no credentials needed.",
+    ),
+    (
+        "Clients",
+        "The registry of MCP client apps and their profiles.",
+    ),
+    (
+        "Drafts",
+        "A profile's working set of servers, edited before it is published.",
+    ),
+    (
+        "Configs",
+        "Validating, publishing, deploying and comparing a profile's configuration.",
+    ),
+    (
+        "Artifacts",
+        "Published, signed, content-addressed configurations.",
+    ),
+    (
+        "Servers",
+        "The catalog of MCP servers that can be added to a draft.",
+    ),
     ("Keys", "The Ed25519 signing key pair."),
     ("Tokens", "Bearer tokens for the API."),
 ];
@@ -232,8 +450,18 @@ fn operation(
     bodies: &mut Map<String, Value>,
 ) -> Value {
     let fields = resolve(input, g);
-    let property = |name: &str| fields["properties"].get(name).cloned().unwrap_or(Value::Null);
-    let description = |name: &str| property(name).get("description").cloned().unwrap_or(Value::Null);
+    let property = |name: &str| {
+        fields["properties"]
+            .get(name)
+            .cloned()
+            .unwrap_or(Value::Null)
+    };
+    let description = |name: &str| {
+        property(name)
+            .get("description")
+            .cloned()
+            .unwrap_or(Value::Null)
+    };
     let mut parameters: Vec<Value> = path_params(spec.path)
         .map(|name| json!({"name": name, "in": "path", "required": true, "description": description(name), "schema": strip_description(property(name))}))
         .collect();
@@ -264,18 +492,34 @@ fn operation(
             "content": {"application/json": {"schema": body_schema(spec, doc, input, &fields, bodies)}},
         });
     }
-    let content = if spec.route == Route::Docs { "text/html" } else { "application/json" };
+    let content = if spec.route == Route::Docs {
+        "text/html"
+    } else {
+        "application/json"
+    };
     let mut responses = Map::new();
-    responses.insert(spec.status.to_string(), json!({"description": doc.answer, "content": {content: {"schema": output}}}));
+    responses.insert(
+        spec.status.to_string(),
+        json!({"description": doc.answer, "content": {content: {"schema": output}}}),
+    );
     for kind in error_kinds(spec) {
-        responses.insert(kind.status().to_string(), json!({"$ref": format!("#/components/responses/{}", kind_name(kind))}));
+        responses.insert(
+            kind.status().to_string(),
+            json!({"$ref": format!("#/components/responses/{}", kind_name(kind))}),
+        );
     }
     op["responses"] = Value::Object(responses);
     op
 }
 
 /// The request body: the input type without the fields the path gives.
-fn body_schema(spec: &RouteSpec, doc: &Doc, input: &Value, fields: &Value, bodies: &mut Map<String, Value>) -> Value {
+fn body_schema(
+    spec: &RouteSpec,
+    doc: &Doc,
+    input: &Value,
+    fields: &Value,
+    bodies: &mut Map<String, Value>,
+) -> Value {
     let from_path: Vec<&str> = path_params(spec.path).collect();
     if from_path.is_empty() {
         return input.clone();
@@ -342,17 +586,42 @@ fn kind_name(kind: ErrorKind) -> &'static str {
 
 fn error_responses() -> Value {
     let kinds = [
-        (ErrorKind::BadRequest, "Bad input: malformed JSON (detail starts `Invalid JSON`), a missing, unknown or invalid field or id (the detail names it), or a rule the request breaks; an invalid draft at publish is `VALIDATION_FAILED` with the report's `errors` and `warnings`."),
-        (ErrorKind::Unauthorized, "No credentials (code `AUTHENTICATION_REQUIRED`, detail starts `Authentication required` and names both header forms), or wrong ones (code `INVALID_CREDENTIALS`, detail `Invalid authentication credentials`)."),
-        (ErrorKind::NotFound, "A well-formed id that does not exist (e.g. `Client '<id>' not found`), or nothing of the kind asked for (no draft entry, nothing published or deployed)."),
-        (ErrorKind::MethodNotAllowed, "The path exists but not with this method; `Allow` and the detail list the allowed methods."),
-        (ErrorKind::Conflict, "The request conflicts with the current state (e.g. keys already initialized or not yet initialized, entry name already in the draft, a client file that cannot be merged)."),
-        (ErrorKind::PayloadTooLarge, "The request body is larger than 1 MiB."),
-        (ErrorKind::Internal, "The store or a host facility failed; never caused by the request."),
+        (
+            ErrorKind::BadRequest,
+            "Bad input: malformed JSON (detail starts `Invalid JSON`), a missing, unknown or invalid field or id (the detail names it), or a rule the request breaks; an invalid draft at publish is `VALIDATION_FAILED` with the report's `errors` and `warnings`.",
+        ),
+        (
+            ErrorKind::Unauthorized,
+            "No credentials (code `AUTHENTICATION_REQUIRED`, detail starts `Authentication required` and names both header forms), or wrong ones (code `INVALID_CREDENTIALS`, detail `Invalid authentication credentials`).",
+        ),
+        (
+            ErrorKind::NotFound,
+            "A well-formed id that does not exist (e.g. `Client '<id>' not found`), or nothing of the kind asked for (no draft entry, nothing published or deployed).",
+        ),
+        (
+            ErrorKind::MethodNotAllowed,
+            "The path exists but not with this method; `Allow` and the detail list the allowed methods.",
+        ),
+        (
+            ErrorKind::Conflict,
+            "The request conflicts with the current state (e.g. keys already initialized or not yet initialized, entry name already in the draft, a client file that cannot be merged).",
+        ),
+        (
+            ErrorKind::PayloadTooLarge,
+            "The request body is larger than 1 MiB.",
+        ),
+        (
+            ErrorKind::Internal,
+            "The store or a host facility failed; never caused by the request.",
+        ),
     ];
     let mut out = Map::new();
     for (kind, description) in kinds {
-        let codes: Vec<&str> = Code::ALL.iter().filter(|c| c.kind() == kind).map(|c| c.as_str()).collect();
+        let codes: Vec<&str> = Code::ALL
+            .iter()
+            .filter(|c| c.kind() == kind)
+            .map(|c| c.as_str())
+            .collect();
         let mut response = json!({
             "description": format!("{description} Codes: {}.", codes.join(", ")),
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
@@ -425,7 +694,10 @@ mod tests {
             .collect();
         let registry: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
         assert_eq!(listed, registry);
-        assert_eq!(doc["components"]["schemas"]["Code"]["enum"], json!(registry));
+        assert_eq!(
+            doc["components"]["schemas"]["Code"]["enum"],
+            json!(registry)
+        );
     }
 
     /// Every `(METHOD, path, operation, path item)` of the document.
@@ -787,7 +1059,10 @@ mod tests {
         use crate::ports::Os;
         for client in crate::client::clients() {
             for os in [None, Some(Os::Linux), Some(Os::Macos), Some(Os::Windows)] {
-                assert_conforms("ClientSummary", &serde_json::to_value(client.summary(os)).unwrap());
+                assert_conforms(
+                    "ClientSummary",
+                    &serde_json::to_value(client.summary(os)).unwrap(),
+                );
             }
         }
     }

@@ -437,7 +437,11 @@ fn a_servers_key_of_the_wrong_type_is_a_conflict() {
         ),
     ] {
         let err = refused(id, text);
-        assert_eq!((err.code.as_str(), err.status()), ("CONFIG_CONFLICT", 409), "{id}");
+        assert_eq!(
+            (err.code.as_str(), err.status()),
+            ("CONFIG_CONFLICT", 409),
+            "{id}"
+        );
         assert!(
             err.detail.contains(found) && err.detail.contains(client(id).unwrap().servers_key()),
             "{}",

@@ -53,7 +53,7 @@ fn nothing_published(client: &Client, profile: &str) -> Error {
     )
 }
 
-fn check_artifact_id<'a>(id: &'a str) -> Result<&'a str> {
+fn check_artifact_id(id: &str) -> Result<&str> {
     if artifact::is_artifact_id(id) {
         Ok(id)
     } else {
@@ -204,7 +204,11 @@ pub fn publish<S: Store + ?Sized>(
 }
 
 /// The latest artifact published for a profile; 404 `NOTHING_PUBLISHED`.
-pub fn latest<S: Store + ?Sized>(store: &mut S, _: &Ports<'_>, input: ProfileRef) -> Result<Artifact> {
+pub fn latest<S: Store + ?Sized>(
+    store: &mut S,
+    _: &Ports<'_>,
+    input: ProfileRef,
+) -> Result<Artifact> {
     let (client, profile) = target(&input.client_id, &input.profile_id)?;
     let publication = records::latest(store, client.client_id(), profile)?
         .ok_or_else(|| nothing_published(client, profile))?;
@@ -226,7 +230,11 @@ pub struct History {
 }
 
 /// Every artifact published for a profile, newest first.
-pub fn history<S: Store + ?Sized>(store: &mut S, _: &Ports<'_>, input: ProfileRef) -> Result<History> {
+pub fn history<S: Store + ?Sized>(
+    store: &mut S,
+    _: &Ports<'_>,
+    input: ProfileRef,
+) -> Result<History> {
     let (client, profile) = target(&input.client_id, &input.profile_id)?;
     let artifacts = records::history(store, client.client_id(), profile)?
         .into_iter()
@@ -249,7 +257,11 @@ pub struct ArtifactRef {
 }
 
 /// One artifact as first sealed; 404 `ARTIFACT_NOT_FOUND`.
-pub fn get<S: Store + ?Sized>(store: &mut S, _: &Ports<'_>, input: ArtifactRef) -> Result<Artifact> {
+pub fn get<S: Store + ?Sized>(
+    store: &mut S,
+    _: &Ports<'_>,
+    input: ArtifactRef,
+) -> Result<Artifact> {
     stored(store, check_artifact_id(&input.artifact_id)?)
 }
 

@@ -80,7 +80,10 @@ pub struct SetProfile {
     /// A config path replacing the client's default (WSL, VS Code remote, Store installs):
     /// absolute, or starting with `~`, `%VAR%` or `$VAR`. Absent or null: the default path.
     #[serde(default)]
-    #[schemars(length(max = 1024), regex(pattern = r"^(?:[/~%$]|\\\\|[A-Za-z]:[\\/])[^\x00-\x1F\x7F-\x9F]*$"))]
+    #[schemars(
+        length(max = 1024),
+        regex(pattern = r"^(?:[/~%$]|\\\\|[A-Za-z]:[\\/])[^\x00-\x1F\x7F-\x9F]*$")
+    )]
     pub config_path: Option<String>,
 }
 

@@ -148,7 +148,11 @@ pub fn remove<S: Store + ?Sized>(
 }
 
 /// A profile's draft; a profile with none has an empty one.
-pub fn view<S: Store + ?Sized>(store: &mut S, _: &Ports<'_>, input: ProfileRef) -> Result<DraftView> {
+pub fn view<S: Store + ?Sized>(
+    store: &mut S,
+    _: &Ports<'_>,
+    input: ProfileRef,
+) -> Result<DraftView> {
     let (client, profile) = target(&input.client_id, &input.profile_id)?;
     Ok(records::draft(store, client.client_id(), profile)?.into())
 }

@@ -19,7 +19,10 @@ pub enum Algorithm {
 }
 
 /// The current signing keys, from the host's keyring or the store.
-pub(crate) fn current<S: Store + ?Sized>(store: &S, ports: &Ports<'_>) -> Result<Option<SigningKeys>> {
+pub(crate) fn current<S: Store + ?Sized>(
+    store: &S,
+    ports: &Ports<'_>,
+) -> Result<Option<SigningKeys>> {
     let pem = match ports.keyring {
         Some(keyring) => keyring.load()?,
         None => records::signing_key(store)?.map(|k| k.private_key_pem),
@@ -175,7 +178,11 @@ pub struct PublicKeyInfo {
 }
 
 /// The current public key, for verifiers; 404 `KEYS_NOT_FOUND` before keys exist.
-pub fn public<S: Store + ?Sized>(store: &mut S, ports: &Ports<'_>, _: Nothing) -> Result<PublicKeyInfo> {
+pub fn public<S: Store + ?Sized>(
+    store: &mut S,
+    ports: &Ports<'_>,
+    _: Nothing,
+) -> Result<PublicKeyInfo> {
     let keys = current(store, ports)?
         .ok_or_else(|| Error::new(Code::KeysNotFound, "Signing keys are not initialized yet"))?;
     Ok(PublicKeyInfo {

@@ -1,6 +1,8 @@
 //! Running the real binary as a server in tests: start it on a free port, talk HTTP/1.1 to it
 //! over a plain socket, stop it with SIGTERM (so Unix only). Each test crate uses a part.
 #![allow(dead_code)]
+// Test support: a failed step panics with what went wrong, which is the report.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
