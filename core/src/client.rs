@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::error::{Code, Error, Result};
+use crate::payload::Remote;
 use crate::ports::{ClientFiles, Os};
 use crate::validate::Rules;
 
@@ -53,26 +54,6 @@ pub enum Layout {
     Map,
     /// A list of entries, each naming itself in the shape's name field (Continue).
     List,
-}
-
-/// A remote transport.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Remote {
-    /// Streamable HTTP.
-    Http,
-    /// Server-sent events.
-    Sse,
-}
-
-impl Remote {
-    /// The transport's name in the canonical payload (`http`, `sse`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Http => "http",
-            Self::Sse => "sse",
-        }
-    }
 }
 
 /// The value of the type field for each transport, where the client writes one.

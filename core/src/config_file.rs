@@ -45,7 +45,9 @@ pub fn merge(client: &Client, existing: Option<&str>, payload: &Payload) -> Resu
         (Format::Yaml, None) => yaml::create(client, &block)?,
         (Format::Yaml, Some(old)) => yaml::merge(client, old, &block)?,
     };
-    let text = if existing.is_some_and(uses_crlf) {
+    // The line ending is the file's own: that of its first line, before or after the merge (a
+    // file whose only line ends in a bare `\r` gains a CRLF line, and settles on CRLF at once).
+    let text = if existing.is_some_and(|old| uses_crlf(old) || uses_crlf(&text)) {
         to_crlf(&text)
     } else {
         text

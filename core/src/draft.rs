@@ -9,10 +9,12 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::catalog::{Catalog, Parameter, Piece, Server, is_identifier, pieces, placeholders};
+use crate::catalog::{
+    Catalog, Parameter, Piece, Server, Transport, is_identifier, pieces, placeholders,
+};
 use crate::error::{Code, Error, Result};
 use crate::id;
-use crate::payload::{Payload, ServerEntry};
+use crate::payload::{Payload, Remote, ServerEntry};
 use crate::validate::is_http_url;
 
 /// The body of `POST /v1/config/{c}/{p}/draft/add`.
@@ -62,13 +64,7 @@ pub fn add(draft: &mut Payload, catalog: &Catalog, req: &AddServer) -> Result<St
             ),
         ));
     }
-    let value = serde_json::to_value(&entry).map_err(|e| {
-        Error::new(
-            Code::EncodeFailed,
-            format!("Entry '{name}' could not be written: {e}"),
-        )
-    })?;
-    draft.servers.insert(name.to_owned(), value);
+    draft.servers.insert(name.to_owned(), entry.to_value());
     Ok(name.to_owned())
 }
 
@@ -189,17 +185,15 @@ fn stdio_entry(
     env: &Map<String, Value>,
 ) -> Result<ServerEntry> {
     let env = env_values(server, env)?;
-    Ok(ServerEntry {
-        command: server.command.clone(),
-        args: Some(
-            server
-                .args
-                .iter()
-                .filter_map(|arg| fill(arg, values))
-                .collect(),
-        ),
+    Ok(ServerEntry::Stdio {
+        command: server.command.clone().unwrap_or_default(),
+        args: server
+            .args
+            .iter()
+            .filter_map(|arg| fill(arg, values))
+            .collect(),
         env,
-        ..ServerEntry::default()
+        cwd: None,
     })
 }
 
@@ -246,10 +240,14 @@ fn remote_entry(
             ),
         ));
     }
-    Ok(ServerEntry {
-        transport: Some(server.transport.as_str().to_owned()),
-        url: Some(url),
-        ..ServerEntry::default()
+    let transport = match server.transport {
+        Transport::Sse => Remote::Sse,
+        _ => Remote::Http,
+    };
+    Ok(ServerEntry::Remote {
+        transport,
+        url,
+        headers: BTreeMap::new(),
     })
 }
 
@@ -768,11 +766,13 @@ mod tests {
             let mut draft = Payload::default();
             add(&mut draft, catalog(), &body)
                 .unwrap_or_else(|e| panic!("{}: {e}", server.server_id));
-            let entry: ServerEntry =
-                serde_json::from_value(draft.servers[&server.server_id].clone()).unwrap();
-            let filled = entry.args.iter().flatten().chain(&entry.url);
+            let filled =
+                match ServerEntry::from_value("e", &draft.servers[&server.server_id]).unwrap() {
+                    ServerEntry::Stdio { args, .. } => args,
+                    ServerEntry::Remote { url, .. } => vec![url],
+                };
             for text in filled {
-                let unfilled = pieces(text).iter().any(|p| matches!(p, Piece::Param(_)));
+                let unfilled = pieces(&text).iter().any(|p| matches!(p, Piece::Param(_)));
                 assert!(
                     !unfilled,
                     "{}: unfilled placeholder in {text}",
@@ -837,7 +837,7 @@ mod tests {
                 Ok(name) => {
                     prop_assert_eq!(draft.len(), 1);
                     let entry = draft.servers.get(&name).cloned().unwrap_or_default();
-                    prop_assert!(serde_json::from_value::<ServerEntry>(entry).is_ok());
+                    prop_assert!(ServerEntry::from_value(&name, &entry).is_ok());
                 }
                 Err(e) => {
                     prop_assert!(matches!(e.status(), 400 | 404), "{e}");

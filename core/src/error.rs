@@ -226,7 +226,6 @@ registry! {
     StoreIo = ("STORE_IO", Internal, "The store failed to read or write."),
     StoreRead = ("STORE_READ", Internal, "The store failed to read."),
     StoreWrite = ("STORE_WRITE", Internal, "The store failed to write; nothing was written."),
-    StoreUnavailable = ("STORE_UNAVAILABLE", Internal, "The store is not available."),
     StoreReadOnly = ("STORE_READ_ONLY", Internal, "A write reached a read-only view of the store."),
     StoreCorrupt = ("STORE_CORRUPT", Internal, "A stored value cannot be decoded."),
     StoreEncode = ("STORE_ENCODE", Internal, "A value could not be encoded for the store."),

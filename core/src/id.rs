@@ -69,6 +69,19 @@ pub fn check<'a>(field: &str, value: &'a str) -> Result<&'a str> {
     }
 }
 
+/// Checks `value` as an artifact id (64 lowercase hex characters); 400 `INVALID_ID` naming
+/// `artifact_id`.
+pub fn check_artifact(value: &str) -> Result<&str> {
+    if crate::artifact::is_artifact_id(value) {
+        Ok(value)
+    } else {
+        Err(Error::new(
+            Code::InvalidId,
+            "Invalid artifact_id: must be 64 lowercase hex characters",
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

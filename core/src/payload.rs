@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -14,7 +15,7 @@ use crate::error::{Code, Error, Result};
 pub const SERVERS_KEY: &str = "mcpServers";
 
 /// `{"mcpServers": {...}}`: server entries by entry name, sorted by name.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Payload {
     /// Entries by name.
     #[serde(rename = "mcpServers")]
@@ -63,30 +64,159 @@ impl Payload {
     }
 }
 
-/// Typed view of one entry: a local (stdio) server with `command`, or a remote one with `url`.
+/// A remote transport.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Remote {
+    /// Streamable HTTP.
+    Http,
+    /// Server-sent events.
+    Sse,
+}
+
+impl Remote {
+    /// The transport's name in the canonical payload (`http`, `sse`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Http => "http",
+            Self::Sse => "sse",
+        }
+    }
+}
+
+/// One server entry of a payload, typed: a local process or a remote endpoint.
 ///
-/// Serializes in the shape the Python system signs: `args` always present for a command,
-/// `env` only when non-empty, remote entries as `{"type", "url", "headers"?}`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ServerEntry {
-    /// Remote transport (`http` or `sse`); absent for stdio.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub transport: Option<String>,
-    /// Executable for a stdio server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub command: Option<String>,
-    /// Arguments for a stdio server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub args: Option<Vec<String>>,
-    /// Environment variables for a stdio server.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub env: BTreeMap<String, String>,
-    /// Endpoint of a remote server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// HTTP headers for a remote server.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub headers: BTreeMap<String, String>,
+/// In JSON (the form the Python system signs): stdio `{"command", "args", "env"?, "cwd"?}` with
+/// `args` always present and `env` only when non-empty; remote `{"type", "url", "headers"?}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ServerEntry {
+    /// A local process spoken to over stdin/stdout.
+    Stdio {
+        /// The executable.
+        command: String,
+        /// Its arguments.
+        args: Vec<String>,
+        /// Its environment variables.
+        env: BTreeMap<String, String>,
+        /// Its working directory.
+        cwd: Option<String>,
+    },
+    /// A remote endpoint.
+    Remote {
+        /// How it is reached.
+        transport: Remote,
+        /// Where.
+        url: String,
+        /// HTTP headers sent with every request.
+        headers: BTreeMap<String, String>,
+    },
+}
+
+/// The loose JSON shape of an entry, before its fields are checked against each other.
+#[derive(Deserialize)]
+struct Fields {
+    #[serde(rename = "type", default)]
+    transport: Option<String>,
+    #[serde(default)]
+    command: Option<String>,
+    #[serde(default)]
+    args: Option<Vec<String>>,
+    #[serde(default)]
+    env: BTreeMap<String, String>,
+    #[serde(default)]
+    cwd: Option<String>,
+    #[serde(default)]
+    url: Option<String>,
+    #[serde(default)]
+    headers: BTreeMap<String, String>,
+}
+
+impl ServerEntry {
+    /// Reads the payload entry `name`; 400 `INVALID_SERVER_ENTRY` naming it when it is neither
+    /// a stdio nor a remote server.
+    pub fn from_value(name: &str, entry: &Value) -> Result<Self> {
+        let bad = |problem: String| {
+            Error::new(
+                Code::InvalidServerEntry,
+                format!("Server '{}' {problem}", name.escape_debug()),
+            )
+        };
+        let fields = Fields::deserialize(entry)
+            .map_err(|e| bad(format!("is not a valid server entry: {e}")))?;
+        let transport = fields.transport.as_deref();
+        match (fields.command, fields.url) {
+            (Some(_), Some(_)) => Err(bad("has both \"command\" and \"url\"".to_owned())),
+            (Some(command), None) if matches!(transport, None | Some("stdio")) => Ok(Self::Stdio {
+                command,
+                args: fields.args.unwrap_or_default(),
+                env: fields.env,
+                cwd: fields.cwd,
+            }),
+            (None, Some(url)) if fields.cwd.is_none() => {
+                let transport = match transport {
+                    None | Some("http") => Remote::Http,
+                    Some("sse") => Remote::Sse,
+                    Some(other) => {
+                        return Err(bad(format!("has the unknown remote type {other:?}")));
+                    }
+                };
+                Ok(Self::Remote {
+                    transport,
+                    url,
+                    headers: fields.headers,
+                })
+            }
+            (None, Some(_)) => Err(bad("is remote but has a \"cwd\"".to_owned())),
+            (Some(_), None) => Err(bad(format!(
+                "has a \"command\" but the type {:?}",
+                transport.unwrap_or("")
+            ))),
+            (None, None) => Err(bad("has neither \"command\" nor \"url\"".to_owned())),
+        }
+    }
+
+    /// The entry as payload JSON.
+    pub fn to_value(&self) -> Value {
+        let mut obj = Map::new();
+        match self {
+            Self::Stdio {
+                command,
+                args,
+                env,
+                cwd,
+            } => {
+                obj.insert("command".into(), command.as_str().into());
+                obj.insert("args".into(), args.clone().into());
+                if !env.is_empty() {
+                    obj.insert("env".into(), string_map(env));
+                }
+                if let Some(cwd) = cwd {
+                    obj.insert("cwd".into(), cwd.as_str().into());
+                }
+            }
+            Self::Remote {
+                transport,
+                url,
+                headers,
+            } => {
+                obj.insert("type".into(), transport.as_str().into());
+                obj.insert("url".into(), url.as_str().into());
+                if !headers.is_empty() {
+                    obj.insert("headers".into(), string_map(headers));
+                }
+            }
+        }
+        Value::Object(obj)
+    }
+}
+
+/// A map of strings as a JSON object.
+pub(crate) fn string_map(map: &BTreeMap<String, String>) -> Value {
+    Value::Object(
+        map.iter()
+            .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
+            .collect(),
+    )
 }
 
 #[cfg(test)]
@@ -122,14 +252,13 @@ mod tests {
 
     #[test]
     fn stdio_entry_serializes_like_the_python_system() {
-        let e = ServerEntry {
-            command: Some("node".into()),
-            args: Some(vec![]),
-            ..Default::default()
+        let e = ServerEntry::Stdio {
+            command: "node".into(),
+            args: vec![],
+            env: BTreeMap::new(),
+            cwd: None,
         };
-        assert_eq!(
-            serde_json::to_value(&e).unwrap(),
-            json!({"command": "node", "args": []})
-        );
+        assert_eq!(e.to_value(), json!({"command": "node", "args": []}));
+        assert_eq!(ServerEntry::from_value("n", &e.to_value()).unwrap(), e);
     }
 }

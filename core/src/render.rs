@@ -10,179 +10,70 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use crate::client::{Client, EntryShape, Layout, Remote};
+use crate::client::{Client, EntryShape, Layout};
 use crate::error::{Code, Error, Result};
-use crate::payload::{Payload, ServerEntry};
-
-/// One server in canonical terms.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Server {
-    /// A local process.
-    Stdio {
-        command: String,
-        args: Vec<String>,
-        env: BTreeMap<String, String>,
-        cwd: Option<String>,
-    },
-    /// A remote endpoint.
-    Remote {
-        transport: Remote,
-        url: String,
-        headers: BTreeMap<String, String>,
-    },
-}
+use crate::payload::{Payload, Remote, ServerEntry, string_map};
 
 /// The executable and leading arguments of the stdio bridge to a remote server.
 const MCP_REMOTE: [&str; 3] = ["npx", "-y", "mcp-remote"];
 
-impl Server {
-    /// Reads a canonical payload entry; 400 `INVALID_SERVER_ENTRY` naming the entry.
-    fn from_payload(name: &str, entry: &Value) -> Result<Self> {
-        let bad = |problem: String| {
-            Error::new(
-                Code::InvalidServerEntry,
-                format!("Server '{}' {problem}", name.escape_debug()),
-            )
-        };
-        let typed: ServerEntry = serde_json::from_value(entry.clone())
-            .map_err(|e| bad(format!("is not a valid server entry: {e}")))?;
-        let cwd = match entry.get("cwd") {
-            None => None,
-            Some(Value::String(cwd)) => Some(cwd.clone()),
-            Some(_) => return Err(bad("has a \"cwd\" that is not a string".to_owned())),
-        };
-        let transport = typed.transport.as_deref();
-        match (typed.command, typed.url) {
-            (Some(_), Some(_)) => Err(bad("has both \"command\" and \"url\"".to_owned())),
-            (Some(command), None) if matches!(transport, None | Some("stdio")) => Ok(Self::Stdio {
-                command,
-                args: typed.args.unwrap_or_default(),
-                env: typed.env,
-                cwd,
-            }),
-            (None, Some(url)) if cwd.is_none() => {
-                let transport = match transport {
-                    None | Some("http") => Remote::Http,
-                    Some("sse") => Remote::Sse,
-                    Some(other) => {
-                        return Err(bad(format!("has the unknown remote type {other:?}")));
-                    }
-                };
-                Ok(Self::Remote {
-                    transport,
-                    url,
-                    headers: typed.headers,
-                })
-            }
-            (None, Some(_)) => Err(bad("is remote but has a \"cwd\"".to_owned())),
-            (Some(_), None) => Err(bad(format!(
-                "has a \"command\" but the type {:?}",
-                transport.unwrap_or("")
-            ))),
-            (None, None) => Err(bad("has neither \"command\" nor \"url\"".to_owned())),
-        }
+/// The stdio bridge to a remote server: `npx -y mcp-remote <url>`, then
+/// `--transport sse-only` for SSE and `--header Name:value` per header.
+fn via_mcp_remote(transport: Remote, url: &str, headers: &BTreeMap<String, String>) -> ServerEntry {
+    let mut args: Vec<String> = MCP_REMOTE[1..].iter().map(|s| (*s).to_owned()).collect();
+    args.push(url.to_owned());
+    if transport == Remote::Sse {
+        args.extend(["--transport".to_owned(), "sse-only".to_owned()]);
     }
-
-    /// The canonical payload entry.
-    fn to_payload(&self) -> Value {
-        let mut obj = Map::new();
-        match self {
-            Self::Stdio {
-                command,
-                args,
-                env,
-                cwd,
-            } => {
-                obj.insert("command".into(), command.as_str().into());
-                obj.insert("args".into(), args.clone().into());
-                if !env.is_empty() {
-                    obj.insert("env".into(), string_map(env));
-                }
-                if let Some(cwd) = cwd {
-                    obj.insert("cwd".into(), cwd.as_str().into());
-                }
-            }
-            Self::Remote {
-                transport,
-                url,
-                headers,
-            } => {
-                obj.insert("type".into(), transport.as_str().into());
-                obj.insert("url".into(), url.as_str().into());
-                if !headers.is_empty() {
-                    obj.insert("headers".into(), string_map(headers));
-                }
-            }
-        }
-        Value::Object(obj)
+    for (name, value) in headers {
+        args.extend(["--header".to_owned(), format!("{name}:{value}")]);
     }
-
-    /// The stdio bridge to a remote server: `npx -y mcp-remote <url>`, then
-    /// `--transport sse-only` for SSE and `--header Name:value` per header.
-    fn via_mcp_remote(transport: Remote, url: &str, headers: &BTreeMap<String, String>) -> Self {
-        let mut args: Vec<String> = MCP_REMOTE[1..].iter().map(|s| (*s).to_owned()).collect();
-        args.push(url.to_owned());
-        if transport == Remote::Sse {
-            args.extend(["--transport".to_owned(), "sse-only".to_owned()]);
-        }
-        for (name, value) in headers {
-            args.extend(["--header".to_owned(), format!("{name}:{value}")]);
-        }
-        Self::Stdio {
-            command: MCP_REMOTE[0].to_owned(),
-            args,
-            env: BTreeMap::new(),
-            cwd: None,
-        }
-    }
-
-    /// The remote server behind a stdio bridge written by [`Self::via_mcp_remote`], if this is one.
-    fn unbridge(&self) -> Option<Self> {
-        let Self::Stdio {
-            command,
-            args,
-            env,
-            cwd: None,
-        } = self
-        else {
-            return None;
-        };
-        if command != MCP_REMOTE[0] || !env.is_empty() {
-            return None;
-        }
-        let (lead, rest) = (args.get(..2)?, args.get(2..)?);
-        if lead != &MCP_REMOTE[1..] {
-            return None;
-        }
-        let (url, mut options) = rest.split_first()?;
-        let (mut transport, mut headers) = (Remote::Http, BTreeMap::new());
-        while let [flag, value, more @ ..] = options {
-            match flag.as_str() {
-                "--transport" if value == "sse-only" && transport == Remote::Http => {
-                    transport = Remote::Sse
-                }
-                "--header" => {
-                    let (name, value) = value.split_once(':')?;
-                    headers.insert(name.to_owned(), value.to_owned());
-                }
-                _ => return None,
-            }
-            options = more;
-        }
-        options.is_empty().then(|| Self::Remote {
-            transport,
-            url: url.clone(),
-            headers,
-        })
+    ServerEntry::Stdio {
+        command: MCP_REMOTE[0].to_owned(),
+        args,
+        env: BTreeMap::new(),
+        cwd: None,
     }
 }
 
-fn string_map(map: &BTreeMap<String, String>) -> Value {
-    Value::Object(
-        map.iter()
-            .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
-            .collect(),
-    )
+/// The remote server behind a stdio bridge written by [`via_mcp_remote`], if `entry` is one.
+fn unbridge(entry: &ServerEntry) -> Option<ServerEntry> {
+    let ServerEntry::Stdio {
+        command,
+        args,
+        env,
+        cwd: None,
+    } = entry
+    else {
+        return None;
+    };
+    if command != MCP_REMOTE[0] || !env.is_empty() {
+        return None;
+    }
+    let (lead, rest) = (args.get(..2)?, args.get(2..)?);
+    if lead != &MCP_REMOTE[1..] {
+        return None;
+    }
+    let (url, mut options) = rest.split_first()?;
+    let (mut transport, mut headers) = (Remote::Http, BTreeMap::new());
+    while let [flag, value, more @ ..] = options {
+        match flag.as_str() {
+            "--transport" if value == "sse-only" && transport == Remote::Http => {
+                transport = Remote::Sse
+            }
+            "--header" => {
+                let (name, value) = value.split_once(':')?;
+                headers.insert(name.to_owned(), value.to_owned());
+            }
+            _ => return None,
+        }
+        options = more;
+    }
+    options.is_empty().then(|| ServerEntry::Remote {
+        transport,
+        url: url.clone(),
+        headers,
+    })
 }
 
 /// The payload rendered as `client`'s servers block (the value under its servers key): an
@@ -193,7 +84,7 @@ fn string_map(map: &BTreeMap<String, String>) -> Value {
 pub fn servers_block(client: &Client, payload: &Payload) -> Result<Value> {
     let mut entries = Vec::with_capacity(payload.len());
     for (name, entry) in &payload.servers {
-        let server = Server::from_payload(name, entry)?;
+        let server = ServerEntry::from_value(name, entry)?;
         entries.push((name, render_entry(client, name, &server)?));
     }
     Ok(match client.layout() {
@@ -203,14 +94,14 @@ pub fn servers_block(client: &Client, payload: &Payload) -> Result<Value> {
 }
 
 /// One entry in the client's shape.
-fn render_entry(client: &Client, name: &str, server: &Server) -> Result<Value> {
+fn render_entry(client: &Client, name: &str, server: &ServerEntry) -> Result<Value> {
     let shape = client.entry_shape();
     let mut obj = shape.fixed.clone();
     if let Some(field) = &shape.name_field {
         obj.insert(field.clone(), name.into());
     }
     match server {
-        Server::Remote {
+        ServerEntry::Remote {
             transport,
             url,
             headers,
@@ -228,18 +119,14 @@ fn render_entry(client: &Client, name: &str, server: &Server) -> Result<Value> {
                 obj.insert(field.clone(), string_map(headers));
             }
         }
-        Server::Remote {
+        ServerEntry::Remote {
             transport,
             url,
             headers,
         } => {
-            return render_entry(
-                client,
-                name,
-                &Server::via_mcp_remote(*transport, url, headers),
-            );
+            return render_entry(client, name, &via_mcp_remote(*transport, url, headers));
         }
-        Server::Stdio {
+        ServerEntry::Stdio {
             command,
             args,
             env,
@@ -341,7 +228,7 @@ pub fn payload_from_block(client: &Client, block: &Value) -> Result<Payload> {
             .map_err(|problem| conflict(format!("entry '{}': {problem}", name.escape_debug())))?;
         if payload
             .servers
-            .insert(name.to_owned(), server.to_payload())
+            .insert(name.to_owned(), server.to_value())
             .is_some()
         {
             return Err(conflict(format!(
@@ -390,7 +277,7 @@ pub(crate) fn kind(v: &Value) -> &'static str {
 }
 
 /// One entry in the client's shape to a canonical server; the error says what is wrong.
-fn read_entry(shape: &EntryShape, entry: &Value) -> std::result::Result<Server, String> {
+fn read_entry(shape: &EntryShape, entry: &Value) -> std::result::Result<ServerEntry, String> {
     let obj = entry
         .as_object()
         .ok_or_else(|| format!("must be an object, not {}", kind(entry)))?;
@@ -422,7 +309,7 @@ fn read_entry(shape: &EntryShape, entry: &Value) -> std::result::Result<Server, 
     match declared.or_else(by_fields) {
         Some(None) => {
             let server = read_stdio(shape, obj)?;
-            Ok(server.unbridge().unwrap_or(server))
+            Ok(unbridge(&server).unwrap_or(server))
         }
         Some(Some(transport)) => {
             let field = shape
@@ -440,7 +327,7 @@ fn read_entry(shape: &EntryShape, entry: &Value) -> std::result::Result<Server, 
                 Some(field) => strings_map(obj, field)?,
                 None => BTreeMap::new(),
             };
-            Ok(Server::Remote {
+            Ok(ServerEntry::Remote {
                 transport,
                 url,
                 headers,
@@ -450,7 +337,10 @@ fn read_entry(shape: &EntryShape, entry: &Value) -> std::result::Result<Server, 
     }
 }
 
-fn read_stdio(shape: &EntryShape, obj: &Map<String, Value>) -> std::result::Result<Server, String> {
+fn read_stdio(
+    shape: &EntryShape,
+    obj: &Map<String, Value>,
+) -> std::result::Result<ServerEntry, String> {
     let field = &shape.command;
     let (command, args) = match (&shape.args, obj.get(field)) {
         (Some(args_field), Some(Value::String(command))) => {
@@ -481,7 +371,7 @@ fn read_stdio(shape: &EntryShape, obj: &Map<String, Value>) -> std::result::Resu
         Some((_, Value::String(cwd))) => Some(cwd.clone()),
         Some((f, other)) => return Err(format!("\"{f}\" must be a string, not {}", kind(other))),
     };
-    Ok(Server::Stdio {
+    Ok(ServerEntry::Stdio {
         command,
         args,
         env,

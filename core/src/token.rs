@@ -539,7 +539,7 @@ mod tests {
         }
         fn commit(&mut self, batch: Batch) -> Result<()> {
             if self.fail {
-                return Err(Error::new(Code::StoreUnavailable, "The store is down"));
+                return Err(Error::new(Code::StoreWrite, "The store is down"));
             }
             self.inner.commit(batch)
         }
@@ -554,7 +554,7 @@ mod tests {
         store.fail = true;
         assert_eq!(
             flush_usage(&mut store, &usage).unwrap_err().code,
-            "STORE_UNAVAILABLE"
+            "STORE_WRITE"
         );
         assert_eq!(usage.pending(&issued.record.token_id).unwrap().count, 1);
         store.fail = false;

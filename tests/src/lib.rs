@@ -1157,7 +1157,7 @@ pub fn encode_segment(s: &str) -> String {
 pub struct Operation {
     /// The HTTP method, uppercase (`GET`, `POST`, …).
     pub method: String,
-    /// The path template, parameters in braces (`/v1/config/{client_id}/{profile}`).
+    /// The path template, parameters in braces (`/v1/config/{client_id}/{profile_id}`).
     pub path: String,
     /// Whether the operation needs credentials: its `security` (the document's root `security`
     /// when it has none) lists at least one requirement and no empty (anonymous) one.
@@ -1250,7 +1250,7 @@ pub fn operations() -> &'static [Operation] {
             "GET /v1/clients",
             "GET /v1/clients/{client_id}/profiles",
             "POST /v1/clients/{client_id}/profiles",
-            "POST /v1/config/{client_id}/{profile}/draft/add",
+            "POST /v1/config/{client_id}/{profile_id}/draft/add",
             "GET /v1/artifacts/{artifact_id}",
         ] {
             assert!(

@@ -6,6 +6,7 @@ use serde_json::{Map, Value};
 
 use super::route::{Input, Params};
 use crate::error::{Code, Error, Result};
+use crate::id;
 
 /// The input of a route taking its values from `source`, beside the path `params`.
 ///
@@ -23,6 +24,13 @@ pub fn read<T: DeserializeOwned>(
         Input::OptionalBody if is_blank(body) => Map::new(),
         Input::OptionalBody | Input::Body => body_fields(body)?,
     };
+    // What is wrong with the URL is said first, whatever the body holds.
+    for (name, value) in params.iter() {
+        match name {
+            "artifact_id" => id::check_artifact(value)?,
+            _ => id::check(name, value)?,
+        };
+    }
     for (name, value) in params.iter() {
         if fields.contains_key(name) {
             return Err(unknown_field(name));

@@ -566,6 +566,24 @@ fn arb_stdio_payload() -> impl Strategy<Value = Payload> {
     })
 }
 
+#[test]
+fn a_file_whose_only_line_ends_in_a_bare_cr_settles_at_once() {
+    // Found by `config_like_text_never_panics`: the first merge adds a CRLF line, and the second
+    // merge must not then turn the rest to CRLF.
+    for id in ["continue", "claude-desktop", "codex"] {
+        let c = client(id).unwrap();
+        let once = merge(c, Some("#\r"), &stdio_payload()).unwrap_or_default();
+        if once.is_empty() {
+            continue;
+        }
+        assert_eq!(
+            merge(c, Some(&once), &stdio_payload()).unwrap(),
+            once,
+            "{id}"
+        );
+    }
+}
+
 proptest! {
     #[test]
     fn stdio_payloads_read_back_exactly(p in arb_stdio_payload(), client_index in 0usize..13, from_fixture: bool) {

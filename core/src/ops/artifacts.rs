@@ -9,6 +9,7 @@ use crate::artifact::{self, Artifact};
 use crate::client::Client;
 use crate::config_file;
 use crate::error::{Code, Error, Result};
+use crate::id;
 use crate::payload::Payload;
 use crate::ports::Ports;
 use crate::records::{self, Deployment, Publication};
@@ -51,17 +52,6 @@ fn nothing_published(client: &Client, profile: &str) -> Error {
             client.client_id()
         ),
     )
-}
-
-fn check_artifact_id(id: &str) -> Result<&str> {
-    if artifact::is_artifact_id(id) {
-        Ok(id)
-    } else {
-        Err(Error::new(
-            Code::InvalidId,
-            "Invalid artifact_id: must be 64 lowercase hex characters",
-        ))
-    }
 }
 
 /// The input of [`publish`].
@@ -262,7 +252,7 @@ pub fn get<S: Store + ?Sized>(
     _: &Ports<'_>,
     input: ArtifactRef,
 ) -> Result<Artifact> {
-    stored(store, check_artifact_id(&input.artifact_id)?)
+    stored(store, id::check_artifact(&input.artifact_id)?)
 }
 
 /// The input of [`deploy`].
@@ -320,7 +310,7 @@ pub fn deploy<S: Store + ?Sized>(
         None => records::latest(store, client.client_id(), profile)?
             .ok_or_else(|| nothing_published(client, profile))?,
         Some(id) => {
-            let id = check_artifact_id(id)?;
+            let id = id::check_artifact(id)?;
             records::history(store, client.client_id(), profile)?
                 .into_iter()
                 .find(|p| p.artifact_id == id)

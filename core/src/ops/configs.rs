@@ -14,8 +14,10 @@ use crate::store::Store;
 #[serde(deny_unknown_fields)]
 pub struct Compare {
     /// The local config, `{"mcpServers": {...}}`.
+    #[schemars(with = "crate::payload::Payload")]
     pub config1: Value,
     /// The remote config, `{"mcpServers": {...}}`.
+    #[schemars(with = "crate::payload::Payload")]
     pub config2: Value,
 }
 
