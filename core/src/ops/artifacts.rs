@@ -59,10 +59,10 @@ fn nothing_published(client: &Client, profile: &str) -> Error {
 #[serde(deny_unknown_fields)]
 pub struct Publish {
     /// The client app.
-    #[schemars(with = "crate::id::IdSchema")]
+    #[schemars(with = "crate::id::IdSchema", example = &"claude-desktop")]
     pub client_id: String,
     /// The profile whose draft is published.
-    #[schemars(with = "crate::id::IdSchema")]
+    #[schemars(with = "crate::id::IdSchema", example = &"default")]
     pub profile_id: String,
     /// What changed, kept in the artifact's metadata (at most 2000 characters).
     #[serde(default)]
@@ -210,10 +210,10 @@ pub fn latest<S: Store + ?Sized>(
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct History {
     /// The client app.
-    #[schemars(with = "crate::id::IdSchema")]
+    #[schemars(with = "crate::id::IdSchema", example = &"claude-desktop")]
     pub client_id: String,
     /// The profile.
-    #[schemars(with = "crate::id::IdSchema")]
+    #[schemars(with = "crate::id::IdSchema", example = &"default")]
     pub profile_id: String,
     /// Every publication, newest first.
     pub artifacts: Vec<Artifact>,
@@ -260,10 +260,10 @@ pub fn get<S: Store + ?Sized>(
 #[serde(deny_unknown_fields)]
 pub struct Deploy {
     /// The client app.
-    #[schemars(with = "crate::id::IdSchema")]
+    #[schemars(with = "crate::id::IdSchema", example = &"claude-desktop")]
     pub client_id: String,
     /// The profile deployed.
-    #[schemars(with = "crate::id::IdSchema")]
+    #[schemars(with = "crate::id::IdSchema", example = &"default")]
     pub profile_id: String,
     /// An artifact from the profile's history; absent or null: the latest.
     #[serde(default)]

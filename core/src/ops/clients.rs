@@ -32,7 +32,7 @@ pub fn list<S: Store + ?Sized>(_: &mut S, ports: &Ports<'_>, _: Nothing) -> Resu
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct ProfileList {
     /// The client app.
-    #[schemars(with = "crate::id::IdSchema")]
+    #[schemars(with = "crate::id::IdSchema", example = &"claude-desktop")]
     pub client_id: String,
     /// The client's default profiles, then the ones users made.
     pub profiles: Vec<String>,
@@ -72,10 +72,10 @@ pub fn profiles<S: Store + ?Sized>(
 #[serde(deny_unknown_fields)]
 pub struct SetProfile {
     /// The client app.
-    #[schemars(with = "crate::id::IdSchema")]
+    #[schemars(with = "crate::id::IdSchema", example = &"claude-desktop")]
     pub client_id: String,
     /// The profile to create or update.
-    #[schemars(with = "crate::id::IdSchema")]
+    #[schemars(with = "crate::id::IdSchema", example = &"default")]
     pub profile_id: String,
     /// A config path replacing the client's default (WSL, VS Code remote, Store installs):
     /// absolute, or starting with `~`, `%VAR%` or `$VAR`. Absent or null: the default path.
@@ -91,10 +91,10 @@ pub struct SetProfile {
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct ProfileSaved {
     /// The client app.
-    #[schemars(with = "crate::id::IdSchema")]
+    #[schemars(with = "crate::id::IdSchema", example = &"claude-desktop")]
     pub client_id: String,
     /// The profile.
-    #[schemars(with = "crate::id::IdSchema")]
+    #[schemars(with = "crate::id::IdSchema", example = &"default")]
     pub profile_id: String,
     /// Its config path override, if any.
     pub config_path: Option<String>,

@@ -39,10 +39,10 @@ impl From<Payload> for DraftView {
 #[serde(deny_unknown_fields)]
 pub struct AddServer {
     /// The client app.
-    #[schemars(with = "crate::id::IdSchema")]
+    #[schemars(with = "crate::id::IdSchema", example = &"claude-desktop")]
     pub client_id: String,
     /// The profile whose draft changes.
-    #[schemars(with = "crate::id::IdSchema")]
+    #[schemars(with = "crate::id::IdSchema", example = &"default")]
     pub profile_id: String,
     /// Catalog id of the server to add.
     #[schemars(with = "crate::id::IdSchema")]
@@ -112,10 +112,10 @@ pub fn add<S: Store + ?Sized>(
 #[serde(deny_unknown_fields)]
 pub struct RemoveServer {
     /// The client app.
-    #[schemars(with = "crate::id::IdSchema")]
+    #[schemars(with = "crate::id::IdSchema", example = &"claude-desktop")]
     pub client_id: String,
     /// The profile whose draft changes.
-    #[schemars(with = "crate::id::IdSchema")]
+    #[schemars(with = "crate::id::IdSchema", example = &"default")]
     pub profile_id: String,
     /// The entry name to remove (the server id, unless it was added under another name).
     #[schemars(with = "crate::id::IdSchema")]

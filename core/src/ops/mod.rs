@@ -54,7 +54,7 @@ pub struct Nothing {}
 #[serde(deny_unknown_fields)]
 pub struct ClientRef {
     /// The client app, e.g. `claude-desktop` (see `GET /v1/clients`).
-    #[schemars(with = "crate::id::IdSchema")]
+    #[schemars(with = "crate::id::IdSchema", example = &"claude-desktop")]
     pub client_id: String,
 }
 
@@ -63,10 +63,10 @@ pub struct ClientRef {
 #[serde(deny_unknown_fields)]
 pub struct ProfileRef {
     /// The client app, e.g. `claude-desktop`.
-    #[schemars(with = "crate::id::IdSchema")]
+    #[schemars(with = "crate::id::IdSchema", example = &"claude-desktop")]
     pub client_id: String,
     /// The profile, e.g. `default`; any well-formed id makes a profile.
-    #[schemars(with = "crate::id::IdSchema")]
+    #[schemars(with = "crate::id::IdSchema", example = &"default")]
     pub profile_id: String,
 }
 
