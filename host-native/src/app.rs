@@ -12,7 +12,7 @@ use std::sync::{PoisonError, RwLock};
 
 use mcp_orchestration_core::api::{self, Host, Settings};
 use mcp_orchestration_core::usage::Usage;
-use mcp_orchestration_core::{Result, token};
+use mcp_orchestration_core::{Ports, Result, token};
 
 use crate::files::FsClientFiles;
 use crate::keyring::FileKeyring;
@@ -93,11 +93,13 @@ impl App {
     }
 
     fn host<'a>(&'a self, usage: &'a Usage) -> Host<'a> {
+        // The actor is the caller's, which the core works out per request.
+        let ports = ports(&self.keyring, "");
         Host {
-            clock: &SystemClock,
-            entropy: &OsEntropy,
-            files: Some(&FsClientFiles),
-            keyring: Some(&self.keyring),
+            clock: ports.clock,
+            entropy: ports.entropy,
+            files: ports.files,
+            keyring: ports.keyring,
             usage,
             settings: &self.settings,
         }
@@ -114,6 +116,20 @@ impl App {
                     .map(|issued| Some(issued.token))
             })
             .flatten()
+    }
+}
+
+/// What operations on this machine work with, for the server and the CLI alike: the system
+/// clock and entropy, the signing keys in `keyring`, the real client config files; acting as
+/// `actor`, with no token usage held in memory.
+pub fn ports<'a>(keyring: &'a FileKeyring, actor: &'a str) -> Ports<'a> {
+    Ports {
+        clock: &SystemClock,
+        entropy: &OsEntropy,
+        keyring: Some(keyring),
+        files: Some(&FsClientFiles),
+        usage: None,
+        actor,
     }
 }
 

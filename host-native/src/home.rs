@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, bail};
+use mcp_orchestration_core::{Code, Error, Result};
 
 use crate::keyring::{FileKeyring, create_private_dir};
 use crate::store::Db;
@@ -24,15 +24,18 @@ impl Home {
     }
 
     /// `$MCP_ORCHESTRATION_HOME` if set, else `.mcp-orchestration` in the user's home.
-    pub fn from_env() -> anyhow::Result<Self> {
+    pub fn from_env() -> Result<Self> {
         if let Some(root) = std::env::var_os(HOME_VAR).filter(|v| !v.is_empty()) {
             return Ok(Self::at(root));
         }
         match home_dir() {
             Some(home) => Ok(Self::at(home.join(".mcp-orchestration"))),
-            None => bail!(
-                "cannot find your home directory: set {HOME_VAR} to a folder for the store and keys"
-            ),
+            None => Err(Error::new(
+                Code::StoreOpen,
+                format!(
+                    "Cannot find your home directory: set {HOME_VAR} to a folder for the store and keys"
+                ),
+            )),
         }
     }
 
@@ -52,11 +55,17 @@ impl Home {
     }
 
     /// Creates the directory (owner-only) if needed and opens the store in it.
-    pub fn open_store(&self) -> anyhow::Result<Db> {
-        create_private_dir(&self.root).with_context(|| {
-            format!("cannot create the state directory {}", self.root.display())
+    pub fn open_store(&self) -> Result<Db> {
+        create_private_dir(&self.root).map_err(|e| {
+            Error::new(
+                Code::StoreOpen,
+                format!(
+                    "Could not create the state directory {}: {e}",
+                    self.root.display()
+                ),
+            )
         })?;
-        Db::open(&self.store_path()).map_err(|e| anyhow::anyhow!(e.detail))
+        Db::open(&self.store_path())
     }
 }
 

@@ -1,8 +1,9 @@
 //! The native host of mcp-orchestration: the `mcp-orchestration` binary's server and CLI.
 //!
-//! It only moves bytes: HTTP in and out ([`server`]), keys and bytes in SQLite ([`store`]),
-//! client config files ([`files`]) and signing keys ([`keyring`]) on disk, the system clock and
-//! entropy ([`system`]). Every rule lives in `mcp_orchestration_core`.
+//! It only moves bytes: HTTP in and out ([`server`]), command lines in and text or JSON out
+//! ([`cli`], [`commands`]: each command is one operation of the core), keys and bytes in SQLite
+//! ([`store`]), client config files ([`files`]) and signing keys ([`keyring`]) on disk, the
+//! system clock and entropy ([`system`]). Every rule lives in `mcp_orchestration_core`.
 #![forbid(unsafe_code)]
 #![warn(missing_docs, unreachable_pub)]
 

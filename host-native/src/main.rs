@@ -1,4 +1,4 @@
-//! `mcp-orchestration`: serve the /v1 API, or manage tokens and keys from the command line.
+//! `mcp-orchestration`: serve the /v1 API, or run one operation on the local store.
 
 use std::process::ExitCode;
 
@@ -10,16 +10,14 @@ fn main() -> ExitCode {
     // The Python system's command names (`generate-token`, a `mcp-orchestration-serve-http`
     // symlink, …) become this program's before clap reads them.
     let cli = Cli::parse_from(cli::args_for_clap(std::env::args_os()));
-    let result = match cli.command {
-        Command::Serve(args) => server::run(args),
-        Command::Token(command) => commands::token(command),
-        Command::Keys(command) => commands::keys(command),
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::FAILURE
-        }
+    match cli.command {
+        Command::Serve(args) => match server::run(args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                ExitCode::FAILURE
+            }
+        },
+        Command::Local(command) => commands::run(command),
     }
 }

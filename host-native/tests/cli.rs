@@ -1,5 +1,6 @@
-//! The `token` and `keys` commands and the Python system's command names, run as a user would:
-//! the real binary on a fresh home.
+//! The local commands (`token`, `keys`, the draft-to-deploy workflow) and the Python system's
+//! command names, run as a user would: the real binary on a fresh home. `HOME` is `user/` inside
+//! it, so deploys write client files there.
 // Test code: a failed step panics with what went wrong, which is the report.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -8,6 +9,8 @@ mod common;
 
 use std::path::Path;
 use std::process::{Command, Output};
+
+use serde_json::Value;
 
 fn run(home: &Path, args: &[&str]) -> Output {
     run_program(
@@ -21,6 +24,8 @@ fn run_program(program: &Path, home: &Path, args: &[&str]) -> Output {
     Command::new(program)
         .args(args)
         .env("MCP_ORCHESTRATION_HOME", home)
+        .env("HOME", home.join("user"))
+        .env_remove("XDG_CONFIG_HOME")
         .output()
         .unwrap()
 }
@@ -35,12 +40,33 @@ fn ok(home: &Path, args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// Runs a command that must fail with exit status 1; its stderr.
 fn fails(home: &Path, args: &[&str]) -> String {
     let out = run(home, args);
-    assert!(!out.status.success(), "{args:?} should fail");
+    assert_eq!(out.status.code(), Some(1), "{args:?} should fail");
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(!stderr.contains("panicked"), "{stderr}");
     stderr
+}
+
+/// Runs a command with `--json` that must succeed; its output.
+fn json(home: &Path, args: &[&str]) -> Value {
+    let args: Vec<&str> = args.iter().copied().chain(["--json"]).collect();
+    serde_json::from_str(&ok(home, &args)).unwrap()
+}
+
+/// Runs a command with `--json` that must fail with exit status 1: the error body on stdout,
+/// nothing on stderr.
+fn json_error(home: &Path, args: &[&str]) -> Value {
+    let args: Vec<&str> = args.iter().copied().chain(["--json"]).collect();
+    let out = run(home, &args);
+    assert_eq!(out.status.code(), Some(1), "{args:?} should fail");
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
 }
 
 fn field<'a>(text: &'a str, label: &str) -> &'a str {
@@ -78,15 +104,36 @@ fn tokens_are_created_listed_and_revoked() {
         "the list never shows the token itself"
     );
 
-    assert!(
-        ok(home.path(), &["token", "revoke", &id]).contains(&format!("Revoked token {id} (ci)"))
+    assert_eq!(
+        ok(home.path(), &["token", "revoke", &id]),
+        format!("Token '{id}' revoked; it no longer authenticates\n")
     );
     assert!(!ok(home.path(), &["token", "list"]).contains(&id));
     let err = fails(home.path(), &["token", "revoke", &id]);
-    assert!(
-        err.starts_with(&format!("error: Token '{id}' not found")),
-        "{err}"
+    assert_eq!(
+        err,
+        format!("error: Token '{id}' not found (TOKEN_NOT_FOUND)\n")
     );
+}
+
+#[test]
+fn token_json_is_the_api_body() {
+    let home = tempfile::tempdir().unwrap();
+    let created = json(home.path(), &["token", "create", "--name", "ci"]);
+    assert_eq!(created["token"].as_str().unwrap().len(), 43, "{created}");
+    assert_eq!(created["name"], "ci");
+    let id = created["token_id"].as_str().unwrap();
+    let listed = json(home.path(), &["token", "list"]);
+    assert_eq!(listed["tokens"][0]["token_id"], id, "{listed}");
+    assert!(listed["tokens"][0].get("token").is_none(), "{listed}");
+    let revoked = json(home.path(), &["token", "revoke", id]);
+    assert_eq!(
+        (&revoked["status"], &revoked["success"]),
+        (&"revoked".into(), &true.into())
+    );
+    let err = json_error(home.path(), &["token", "revoke", id]);
+    assert_eq!(err["code"], "TOKEN_NOT_FOUND", "{err}");
+    assert_eq!(err["error_type"], "NotFound", "{err}");
 }
 
 /// The row of `token list` for the token that `created` (a `token create` output) reports.
@@ -223,10 +270,12 @@ fn bad_token_options_fail_with_the_reason() {
         err.starts_with("error: ") && err.to_lowercase().contains("expir"),
         "{err}"
     );
-    let err = fails(
+    let out = run(
         home.path(),
         &["token", "create", "--expires-in-days", "soon"],
     );
+    assert_eq!(out.status.code(), Some(2), "a bad command line");
+    let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("--expires-in-days"), "{err}");
 }
 
@@ -234,10 +283,7 @@ fn bad_token_options_fail_with_the_reason() {
 fn keys_are_created_once_shown_and_rotated_on_request() {
     let home = tempfile::tempdir().unwrap();
     let err = fails(home.path(), &["keys", "show"]);
-    assert!(
-        err.contains("no signing keys") && err.contains("keys init"),
-        "{err}"
-    );
+    assert!(err.ends_with("(KEYS_NOT_FOUND)\n"), "{err}");
 
     let created = ok(home.path(), &["keys", "init"]);
     assert!(
@@ -268,7 +314,8 @@ fn keys_are_created_once_shown_and_rotated_on_request() {
 
     let err = fails(home.path(), &["keys", "init"]);
     assert!(
-        err.contains("already exist") && err.contains("--regenerate"),
+        err.starts_with("error: Signing keys are already initialized")
+            && err.ends_with("(KEYS_ALREADY_INITIALIZED)\n"),
         "{err}"
     );
     assert_eq!(
@@ -278,10 +325,11 @@ fn keys_are_created_once_shown_and_rotated_on_request() {
     );
 
     assert!(ok(home.path(), &["keys", "init", "--regenerate"]).starts_with("Signing keys rotated"));
-    assert_ne!(
-        field(&ok(home.path(), &["keys", "show"]), "Key id:"),
-        key_id
-    );
+    let shown = json(home.path(), &["keys", "show"]);
+    assert_ne!(shown["key_id"], key_id.as_str());
+    let rotated = json(home.path(), &["keys", "init", "--regenerate"]);
+    assert_eq!(rotated["status"], "initialized", "{rotated}");
+    assert_eq!(rotated["keys"].as_array().unwrap().len(), 3, "{rotated}");
 }
 
 #[test]
@@ -299,10 +347,343 @@ fn every_command_has_help() {
         &["keys", "--help"],
         &["keys", "init", "--help"],
         &["keys", "show", "--help"],
+        &["servers", "list", "--help"],
+        &["servers", "show", "--help"],
+        &["draft", "add", "--help"],
+        &["draft", "remove", "--help"],
+        &["draft", "show", "--help"],
+        &["draft", "clear", "--help"],
+        &["validate", "--help"],
+        &["publish", "--help"],
+        &["deploy", "--help"],
+        &["history", "--help"],
+        &["diff", "--help"],
     ] {
         assert!(
             ok(home.path(), args).contains("Usage: mcp-orchestration"),
             "{args:?}"
         );
     }
+}
+
+const CLAUDE: [&str; 2] = ["--client", "claude-desktop"];
+
+/// `args` followed by `--client claude-desktop`.
+fn claude<'a>(args: &[&'a str]) -> Vec<&'a str> {
+    args.iter().copied().chain(CLAUDE).collect()
+}
+
+fn is_artifact_id(v: &Value) -> bool {
+    v.as_str()
+        .is_some_and(|s| s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+#[test]
+fn the_whole_workflow_runs_from_the_cli() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    assert!(ok(h, &["keys", "init"]).starts_with("Signing keys created"));
+
+    // The catalog.
+    let found = ok(h, &["servers", "list", "--query", "git"]);
+    assert!(found.starts_with("ID "), "{found}");
+    assert!(
+        found
+            .lines()
+            .any(|l| l.split_whitespace().eq(["git", "stdio", "Git"])),
+        "{found}"
+    );
+    let found = json(h, &["servers", "list", "--query", "git"]);
+    let ids: Vec<&str> = found["servers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["server_id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"git"), "{found}");
+    assert_eq!(found["count"], ids.len());
+    let shown = ok(h, &["servers", "show", "filesystem"]);
+    assert!(shown.starts_with("Filesystem (filesystem)"), "{shown}");
+    assert!(shown.contains("Transport: stdio"), "{shown}");
+    assert!(
+        shown.lines().any(|l| l
+            .split_whitespace()
+            .take(3)
+            .eq(["path", "path", "required"])),
+        "{shown}"
+    );
+    assert_eq!(
+        json(h, &["servers", "show", "filesystem"])["parameters"][0]["name"],
+        "path"
+    );
+    assert!(fails(h, &["servers", "show", "nope"]).ends_with("(SERVER_NOT_FOUND)\n"));
+    assert!(
+        fails(h, &["servers", "list", "--transport", "pigeon"]).ends_with("(INVALID_TRANSPORT)\n")
+    );
+
+    // The draft, with the API's codes for bad parameters.
+    let added = ok(
+        h,
+        &claude(&["draft", "add", "filesystem", "--param", "path=/tmp/x"]),
+    );
+    assert_eq!(
+        added,
+        "Added 'filesystem' to the claude-desktop/default draft as 'filesystem'\n"
+    );
+    for (args, code) in [
+        (
+            &[
+                "draft",
+                "add",
+                "filesystem",
+                "--name",
+                "fs2",
+                "--param",
+                "nope=1",
+            ][..],
+            "UNKNOWN_PARAMETER",
+        ),
+        (
+            &["draft", "add", "filesystem", "--name", "fs2"],
+            "MISSING_PARAMETERS",
+        ),
+        (
+            &["draft", "add", "figma-dev-mode", "--param", "port=high"],
+            "INVALID_PARAMETER",
+        ),
+        (
+            &["draft", "add", "filesystem", "--param", "path=/tmp/y"],
+            "DUPLICATE_ENTRY",
+        ),
+        (&["draft", "remove", "memory"], "ENTRY_NOT_FOUND"),
+    ] {
+        let err = fails(h, &claude(args));
+        assert!(
+            err.starts_with("error: ")
+                && err.ends_with(&format!("({code})\n"))
+                && err.lines().count() == 1,
+            "{args:?}: {err}"
+        );
+        assert_eq!(json_error(h, &claude(args))["code"], code, "{args:?}");
+    }
+    let typed = json(
+        h,
+        &claude(&["draft", "add", "figma-dev-mode", "--param", "port=3845"]),
+    );
+    assert_eq!(
+        typed["draft"]["mcpServers"]["figma-dev-mode"]["url"], "http://127.0.0.1:3845/mcp",
+        "{typed}"
+    );
+    ok(h, &claude(&["draft", "remove", "figma-dev-mode"]));
+    let draft = json(h, &claude(&["draft", "show"]));
+    assert_eq!(draft["server_count"], 1, "{draft}");
+    assert_eq!(
+        draft["mcpServers"]["filesystem"]["args"][2], "/tmp/x",
+        "{draft}"
+    );
+    assert!(ok(h, &claude(&["draft", "show"])).contains("filesystem  npx -y "));
+
+    // Validate, publish, deploy.
+    assert!(ok(h, &claude(&["validate"])).starts_with("The claude-desktop/default draft is valid"));
+    assert_eq!(json(h, &claude(&["validate"]))["valid"], true);
+    let published = json(h, &claude(&["publish", "--changelog", "first"]));
+    assert!(is_artifact_id(&published["artifact_id"]), "{published}");
+    assert_eq!(published["status"], "published", "{published}");
+    let artifact = published["artifact_id"].as_str().unwrap().to_owned();
+    let deployed = json(h, &claude(&["deploy"]));
+    assert_eq!(deployed["artifact_id"], artifact.as_str(), "{deployed}");
+    let config_path = deployed["config_path"].as_str().unwrap().to_owned();
+    assert!(
+        Path::new(&config_path).starts_with(h.join("user")),
+        "{config_path}"
+    );
+    #[cfg(target_os = "linux")]
+    assert_eq!(
+        Path::new(&config_path),
+        h.join("user/.config/Claude/claude_desktop_config.json")
+    );
+    let written: Value =
+        serde_json::from_str(&std::fs::read_to_string(&config_path).unwrap()).unwrap();
+    assert_eq!(
+        written["mcpServers"]["filesystem"]["args"][2], "/tmp/x",
+        "{written}"
+    );
+
+    // History and diffs.
+    let history = json(h, &claude(&["history"]));
+    assert_eq!(
+        history["artifacts"][0]["artifact_id"],
+        artifact.as_str(),
+        "{history}"
+    );
+    assert_eq!(
+        history["artifacts"][0]["metadata"]["published_by"], "cli",
+        "{history}"
+    );
+    assert_eq!(
+        history["artifacts"][0]["metadata"]["changelog"], "first",
+        "{history}"
+    );
+    assert!(
+        ok(h, &claude(&["history"]))
+            .lines()
+            .nth(1)
+            .unwrap()
+            .starts_with(&artifact)
+    );
+    assert_eq!(ok(h, &claude(&["diff"])), "No differences.\n");
+    ok(h, &claude(&["draft", "add", "memory"]));
+    let text = ok(h, &claude(&["diff", "latest", "draft"]));
+    assert!(text.starts_with("+ memory: "), "{text}");
+    assert!(
+        text.ends_with("1 added, 0 removed, 0 modified, 1 unchanged\n"),
+        "{text}"
+    );
+    let diff = json(h, &claude(&["diff"]));
+    assert_eq!(diff["added"], serde_json::json!(["memory"]), "{diff}");
+    assert_eq!(diff["status"], "outdated", "{diff}");
+    let backwards = json(h, &claude(&["diff", "draft", &artifact]));
+    assert_eq!(
+        backwards["removed"],
+        serde_json::json!(["memory"]),
+        "{backwards}"
+    );
+    assert_eq!(
+        ok(h, &claude(&["diff", "deployed", &config_path])),
+        "No differences.\n"
+    );
+    assert!(fails(h, &claude(&["diff", "latest", "no-such-file.json"])).ends_with("(FILE_READ)\n"));
+
+    // A second publish and a rollback to the first artifact.
+    let second = json(h, &claude(&["publish"]));
+    assert_ne!(second["artifact_id"], artifact.as_str());
+    ok(h, &claude(&["deploy"]));
+    let rolled = ok(h, &claude(&["deploy", "--artifact", &artifact]));
+    assert!(
+        rolled.contains(&format!("Artifact: {artifact}")),
+        "{rolled}"
+    );
+    assert!(rolled.contains("Backup: "), "{rolled}");
+    assert_eq!(
+        json(h, &claude(&["history"]))["artifacts"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+
+    // Clearing leaves an empty, invalid draft: validate exits 1 and says why.
+    assert_eq!(
+        ok(h, &claude(&["draft", "clear"])),
+        "Cleared the claude-desktop/default draft\n"
+    );
+    let out = run(h, &claude(&["validate"]));
+    assert_eq!(out.status.code(), Some(1));
+    let report = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        report.contains("is invalid") && report.contains("error EMPTY_CONFIG"),
+        "{report}"
+    );
+    let out = run(h, &claude(&["validate", "--json"]));
+    assert_eq!(out.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["errors"][0]["code"], "EMPTY_CONFIG", "{report}");
+    let refused = json_error(h, &claude(&["publish"]));
+    assert_eq!(refused["code"], "VALIDATION_FAILED", "{refused}");
+    assert_eq!(refused["errors"][0]["code"], "EMPTY_CONFIG", "{refused}");
+}
+
+#[test]
+fn errors_carry_the_api_codes_and_usage_errors_exit_2() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let err = fails(h, &["draft", "show", "--client", "no-such-client"]);
+    assert_eq!(
+        err,
+        "error: Client 'no-such-client' not found (CLIENT_NOT_FOUND)\n"
+    );
+    let body = json_error(h, &["history", "--client", "no-such-client"]);
+    assert_eq!(
+        body,
+        serde_json::json!({
+            "detail": "Client 'no-such-client' not found",
+            "error_type": "NotFound",
+            "code": "CLIENT_NOT_FOUND"
+        })
+    );
+    assert!(fails(h, &claude(&["publish"])).ends_with("(VALIDATION_FAILED)\n"));
+    ok(h, &claude(&["draft", "add", "memory"]));
+    let err = fails(h, &claude(&["publish"]));
+    assert!(
+        err.contains("keys init") && err.ends_with("(KEYS_NOT_INITIALIZED)\n"),
+        "{err}"
+    );
+    assert!(fails(h, &claude(&["deploy"])).ends_with("(NOTHING_PUBLISHED)\n"));
+    assert!(fails(h, &claude(&["diff", "deployed", "draft"])).ends_with("(NOTHING_DEPLOYED)\n"));
+    assert!(fails(h, &claude(&["deploy", "--artifact", "abc"])).ends_with("(INVALID_ID)\n"));
+
+    for args in [
+        &["draft", "show"][..],
+        &[
+            "draft", "add", "memory", "--param", "novalue", "--client", "c",
+        ],
+        &["publish", "--client"],
+        &["launch"],
+    ] {
+        let out = run(h, args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_running_server_sees_what_the_cli_does_and_answers_the_same_errors() {
+    let home = tempfile::tempdir().unwrap();
+    let server = common::Server::start(home.path());
+    let auth = format!("Bearer {}", server.token);
+    let headers = [
+        ("Authorization", auth.as_str()),
+        ("Content-Type", "application/json"),
+    ];
+
+    ok(
+        home.path(),
+        &claude(&["draft", "add", "filesystem", "--param", "path=/tmp/x"]),
+    );
+    let (status, _, body) = server.request(
+        "GET",
+        "/v1/config/claude-desktop/default/draft",
+        &headers,
+        b"",
+    );
+    assert_eq!(status, 200, "{body}");
+    let draft: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(draft, json(home.path(), &claude(&["draft", "show"])));
+    assert_eq!(
+        draft["mcpServers"]["filesystem"]["args"][2], "/tmp/x",
+        "{draft}"
+    );
+
+    let cli = json_error(
+        home.path(),
+        &claude(&[
+            "draft",
+            "add",
+            "filesystem",
+            "--name",
+            "fs2",
+            "--param",
+            "nope=1",
+        ]),
+    );
+    let (status, _, body) = server.request(
+        "POST",
+        "/v1/config/claude-desktop/default/draft/add",
+        &headers,
+        br#"{"server_id": "filesystem", "name": "fs2", "params": {"nope": "1"}}"#,
+    );
+    assert_eq!(status, 400);
+    assert_eq!(cli, serde_json::from_str::<Value>(&body).unwrap());
+    server.stop();
 }

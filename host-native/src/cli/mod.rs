@@ -1,0 +1,390 @@
+//! The command line: `serve`, and the commands that run one operation on the local store
+//! (`token`, `keys`, `servers`, `draft`, `validate`, `publish`, `deploy`, `history`, `diff`),
+//! and the command names of the Python mcp-orchestration (`serve-http`, `generate-token`, also as
+//! program names through a symlink).
+
+mod legacy;
+mod local;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+pub use legacy::{GENERATE_TOKEN, args_for_clap};
+pub use local::{
+    DraftCommand, KeysCommand, LocalCommand, Output, Scope, ServersCommand, TokenCommand,
+};
+
+/// The program's name.
+pub const PROGRAM: &str = "mcp-orchestration";
+
+/// The end of `--help`: the exit statuses and the Python system's command names.
+const AFTER_HELP: &str = "\
+Exit status:
+  0  done
+  1  an error: `error: <detail> (<CODE>)` on stderr, with the code the /v1 API answers
+     (with --json: the API's error body on stdout); also `validate` on an invalid draft
+  2  a bad command line
+
+Command names of the Python mcp-orchestration work too:
+  serve-http      is `serve` (its alias above)
+  generate-token  is `token create`, with the same options
+and so does a symlink to this program named after either, with the command's options:
+  mcp-orchestration-serve-http --port 9000
+  mcp-orchestration-generate-token --name ci";
+
+/// Central management of MCP server configs for AI client apps.
+///
+/// State lives in $MCP_ORCHESTRATION_HOME (default ~/.mcp-orchestration): the SQLite store
+/// `store.db` and the signing keys in `keys/`. Every command but `serve` works on them
+/// directly, no server needed; a server running on the same home sees the changes at once.
+#[derive(Debug, Parser)]
+#[command(
+    name = PROGRAM,
+    version,
+    propagate_version = true,
+    after_help = AFTER_HELP
+)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The top-level commands.
+#[derive(Debug, Subcommand, PartialEq, Eq)]
+pub enum Command {
+    /// Run the /v1 HTTP API server.
+    ///
+    /// Reads MCP_ORCHESTRATION_API_KEY (an accepted X-API-Key) and MCP_ORCHESTRATION_CORS_ORIGINS
+    /// (comma-separated origins, default *). On a store without tokens it creates an admin token
+    /// and prints it once.
+    #[command(visible_alias = "serve-http")]
+    Serve(ServeArgs),
+    /// The commands on the local store.
+    #[command(flatten)]
+    Local(LocalCommand),
+}
+
+/// Options of `serve`.
+#[derive(Debug, Args, PartialEq, Eq)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+    /// Port to listen on (0 picks a free one).
+    #[arg(long, default_value_t = 8000)]
+    pub port: u16,
+    /// Least severe log messages shown (RUST_LOG, when set, takes precedence).
+    #[arg(long, value_enum, default_value_t = LogLevel::Info)]
+    pub log_level: LogLevel,
+}
+
+/// Log verbosity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogLevel {
+    /// Errors only.
+    Error,
+    /// Warnings and errors.
+    Warn,
+    /// Startup, shutdown and one line per request.
+    Info,
+    /// Internals too.
+    Debug,
+    /// Everything.
+    Trace,
+}
+
+impl LogLevel {
+    /// The name a tracing filter understands.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Error => "error",
+            Self::Warn => "warn",
+            Self::Info => "info",
+            Self::Debug => "debug",
+            Self::Trace => "trace",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Command, clap::Error> {
+        Cli::try_parse_from(std::iter::once("mcp-orchestration").chain(args.iter().copied()))
+            .map(|c| c.command)
+    }
+
+    #[test]
+    fn the_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn serve_defaults_to_localhost_8000_at_info() {
+        let Command::Serve(args) = parse(&["serve"]).unwrap() else {
+            panic!("not serve")
+        };
+        assert_eq!(
+            args,
+            ServeArgs {
+                host: "127.0.0.1".into(),
+                port: 8000,
+                log_level: LogLevel::Info
+            }
+        );
+    }
+
+    #[test]
+    fn serve_takes_host_port_and_level() {
+        let Command::Serve(args) = parse(&[
+            "serve",
+            "--host",
+            "0.0.0.0",
+            "--port",
+            "9000",
+            "--log-level",
+            "debug",
+        ])
+        .unwrap() else {
+            panic!("not serve")
+        };
+        assert_eq!(
+            args,
+            ServeArgs {
+                host: "0.0.0.0".into(),
+                port: 9000,
+                log_level: LogLevel::Debug
+            }
+        );
+    }
+
+    #[test]
+    fn bad_serve_options_are_refused() {
+        assert!(parse(&["serve", "--port", "70000"]).is_err());
+        assert!(parse(&["serve", "--port", "http"]).is_err());
+        assert!(parse(&["serve", "--log-level", "loud"]).is_err());
+    }
+
+    /// What `args` parse to, as a local command.
+    fn local(args: &[&str]) -> LocalCommand {
+        match parse(args) {
+            Ok(Command::Local(c)) => c,
+            other => panic!("{args:?}: {other:?}"),
+        }
+    }
+
+    const TEXT: Output = Output { json: false };
+    const JSON: Output = Output { json: true };
+
+    fn scope(client: &str, profile: &str, output: Output) -> Scope {
+        Scope {
+            client_id: client.into(),
+            profile_id: profile.into(),
+            output,
+        }
+    }
+
+    #[test]
+    fn token_commands_parse() {
+        assert_eq!(
+            local(&["token", "create", "--name", "ci", "--expires-in-days", "30"]),
+            LocalCommand::Token(TokenCommand::Create {
+                name: Some("ci".into()),
+                expires_in_days: Some(30),
+                output: TEXT,
+            })
+        );
+        assert_eq!(
+            local(&["token", "list", "--json"]),
+            LocalCommand::Token(TokenCommand::List(JSON))
+        );
+        assert_eq!(
+            local(&["token", "revoke", "tok_1"]),
+            LocalCommand::Token(TokenCommand::Revoke {
+                id: "tok_1".into(),
+                output: TEXT
+            })
+        );
+        assert!(parse(&["token", "revoke"]).is_err(), "revoke needs an id");
+        assert!(parse(&["token", "create", "--expires-in-days", "-1"]).is_err());
+    }
+
+    #[test]
+    fn keys_commands_parse() {
+        assert_eq!(
+            local(&["keys", "init", "--regenerate"]),
+            LocalCommand::Keys(KeysCommand::Init {
+                regenerate: true,
+                output: TEXT
+            })
+        );
+        assert_eq!(
+            local(&["keys", "init", "--json"]),
+            LocalCommand::Keys(KeysCommand::Init {
+                regenerate: false,
+                output: JSON
+            })
+        );
+        assert_eq!(
+            local(&["keys", "show"]),
+            LocalCommand::Keys(KeysCommand::Show(TEXT))
+        );
+    }
+
+    #[test]
+    fn servers_commands_parse() {
+        assert_eq!(
+            local(&["servers", "list", "--query", "git", "--transport", "stdio"]),
+            LocalCommand::Servers(ServersCommand::List {
+                query: Some("git".into()),
+                transport: Some("stdio".into()),
+                output: TEXT,
+            })
+        );
+        assert_eq!(
+            local(&["servers", "show", "filesystem", "--json"]),
+            LocalCommand::Servers(ServersCommand::Show {
+                server_id: "filesystem".into(),
+                output: JSON,
+            })
+        );
+        assert!(parse(&["servers", "show"]).is_err(), "show needs an id");
+    }
+
+    #[test]
+    fn draft_commands_parse_pairs_and_default_the_profile() {
+        assert_eq!(
+            local(&[
+                "draft",
+                "add",
+                "filesystem",
+                "--param",
+                "path=/tmp/a=b",
+                "--param",
+                "extra_path=",
+                "--env",
+                "TOKEN=x",
+                "--name",
+                "fs",
+                "--client",
+                "cursor",
+            ]),
+            LocalCommand::Draft(DraftCommand::Add {
+                server_id: "filesystem".into(),
+                name: Some("fs".into()),
+                params: vec![
+                    ("path".into(), "/tmp/a=b".into()),
+                    ("extra_path".into(), String::new())
+                ],
+                env: vec![("TOKEN".into(), "x".into())],
+                scope: scope("cursor", "default", TEXT),
+            })
+        );
+        for bad in ["path", "=value"] {
+            assert!(
+                parse(&["draft", "add", "x", "--param", bad, "--client", "c"]).is_err(),
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            local(&[
+                "draft",
+                "show",
+                "--client",
+                "c",
+                "--profile",
+                "dev",
+                "--json"
+            ]),
+            LocalCommand::Draft(DraftCommand::Show(scope("c", "dev", JSON)))
+        );
+        assert!(
+            parse(&["draft", "show"]).is_err(),
+            "a profile command needs --client"
+        );
+    }
+
+    #[test]
+    fn workflow_commands_parse() {
+        assert_eq!(
+            local(&["publish", "--client", "c", "--changelog", "first"]),
+            LocalCommand::Publish {
+                changelog: Some("first".into()),
+                scope: scope("c", "default", TEXT),
+            }
+        );
+        assert_eq!(
+            local(&["deploy", "--client", "c", "--artifact", "abc"]),
+            LocalCommand::Deploy {
+                artifact_id: Some("abc".into()),
+                scope: scope("c", "default", TEXT),
+            }
+        );
+        assert_eq!(
+            local(&["diff", "--client", "c"]),
+            LocalCommand::Diff {
+                a: "latest".into(),
+                b: "draft".into(),
+                scope: scope("c", "default", TEXT),
+            }
+        );
+        assert_eq!(
+            local(&["diff", "deployed", "./x.json", "--client", "c", "--json"]),
+            LocalCommand::Diff {
+                a: "deployed".into(),
+                b: "./x.json".into(),
+                scope: scope("c", "default", JSON),
+            }
+        );
+        assert_eq!(
+            local(&["validate", "--client", "c"]),
+            LocalCommand::Validate(scope("c", "default", TEXT))
+        );
+        assert_eq!(
+            local(&["history", "--client", "c", "--profile", "p"]),
+            LocalCommand::History(scope("c", "p", TEXT))
+        );
+    }
+
+    #[test]
+    fn serve_http_is_serve() {
+        assert_eq!(
+            parse(&["serve-http", "--host", "0.0.0.0", "--port", "9000"]).unwrap(),
+            parse(&["serve", "--host", "0.0.0.0", "--port", "9000"]).unwrap()
+        );
+        let Command::Serve(args) = parse(&["serve-http", "--log-level", "warn"]).unwrap() else {
+            panic!("not serve")
+        };
+        assert_eq!(args.log_level, LogLevel::Warn);
+        assert!(parse(&["serve", "--json"]).is_err(), "serve prints no JSON");
+    }
+
+    #[test]
+    fn help_lists_the_exit_statuses_and_the_aliases() {
+        let help = Cli::command().render_long_help().to_string();
+        assert!(help.contains("Exit status:"), "{help}");
+        assert!(help.contains("2  a bad command line"), "{help}");
+        assert!(help.contains("[alias: serve-http]"), "{help}");
+        assert!(
+            help.contains("generate-token  is `token create`, with the same options"),
+            "{help}"
+        );
+        assert!(
+            help.contains("mcp-orchestration-serve-http --port"),
+            "{help}"
+        );
+        assert!(
+            help.contains("mcp-orchestration-generate-token --name"),
+            "{help}"
+        );
+    }
+
+    #[test]
+    fn a_missing_or_unknown_command_is_an_error() {
+        assert!(parse(&[]).is_err());
+        assert!(parse(&["launch"]).is_err());
+    }
+}
