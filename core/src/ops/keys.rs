@@ -131,7 +131,7 @@ pub fn initialize<S: Store + ?Sized>(
         return Err(Error::new(
             Code::KeysAlreadyInitialized,
             format!(
-                "Signing keys are already initialized (key id '{}'); send {{\"regenerate\": true}} to rotate them",
+                "Signing keys are already initialized (key id '{}'); send {{\"regenerate\": true}} (or run `mcp-orchestration keys init --regenerate`) to rotate them",
                 existing.key_id()
             ),
         ));
@@ -184,7 +184,10 @@ pub fn public<S: Store + ?Sized>(
     _: Nothing,
 ) -> Result<PublicKeyInfo> {
     let keys = current(store, ports)?
-        .ok_or_else(|| Error::new(Code::KeysNotFound, "Signing keys are not initialized yet"))?;
+        .ok_or_else(|| Error::new(
+            Code::KeysNotFound,
+            "Signing keys are not initialized yet: POST /v1/keys/initialize (or run `mcp-orchestration keys init`) first",
+        ))?;
     Ok(PublicKeyInfo {
         key_id: keys.key_id(),
         public_key: keys.public_key_pem()?,
