@@ -11,6 +11,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::confine;
 use crate::error::{Code, Error, Result};
 use crate::payload::Remote;
 use crate::ports::{ClientFiles, Os};
@@ -42,6 +43,29 @@ impl Format {
             Self::Yaml => "yaml",
             Self::Toml => "toml",
         }
+    }
+
+    /// The extensions a config file of this format may have: `json`; `json` or `jsonc`;
+    /// `yaml` or `yml`; `toml`.
+    pub fn extensions(self) -> &'static [&'static str] {
+        match self {
+            Self::Json => &["json"],
+            Self::Jsonc => &["json", "jsonc"],
+            Self::Yaml => &["yaml", "yml"],
+            Self::Toml => &["toml"],
+        }
+    }
+
+    /// Whether the file name `name` is one of this format's: a stem, a dot and one of
+    /// [`Self::extensions`], in any case.
+    pub fn accepts_file_name(self, name: &str) -> bool {
+        name.rsplit_once('.').is_some_and(|(stem, ext)| {
+            !stem.is_empty()
+                && self
+                    .extensions()
+                    .iter()
+                    .any(|e| e.eq_ignore_ascii_case(ext))
+        })
     }
 }
 
@@ -323,6 +347,23 @@ impl Client {
         })
     }
 
+    /// [`Self::resolve_path`], confined: the path must name a file of the client's format, and
+    /// what it really is (symlinks and `..` resolved by the host) must lie inside one of the
+    /// host's allowed folders; else 400 `PATH_NOT_ALLOWED`. Returns that real path, the one to
+    /// read and write.
+    pub fn confined_path(
+        &self,
+        override_path: Option<&str>,
+        files: &dyn ClientFiles,
+    ) -> Result<String> {
+        let path = self.resolve_path(override_path, files)?;
+        confine::check_file_name(self, &path)?;
+        let real = files.real_path(&path)?;
+        confine::check_file_name(self, &real)?;
+        confine::check_within(&path, &real, &files.allowed_roots(), files.os())?;
+        Ok(real)
+    }
+
     /// The client as the API shows it; `config_path` is the template for `os`, or null when
     /// the OS is unknown or has no path.
     pub fn summary(&self, os: Option<Os>) -> ClientSummary<'_> {
@@ -576,11 +617,14 @@ mod tests {
 
     use super::*;
 
-    /// Client files with a fixed OS, home and variables; never reads or writes.
+    /// Client files with a fixed OS, home and variables, symlinks (path to real path) and
+    /// folders allowed besides the home; never reads or writes.
     struct Machine {
         os: Os,
         home: Option<&'static str>,
         vars: HashMap<&'static str, &'static str>,
+        links: HashMap<&'static str, &'static str>,
+        allowed: Vec<&'static str>,
     }
 
     impl Machine {
@@ -589,6 +633,8 @@ mod tests {
                 os,
                 home,
                 vars: vars.iter().copied().collect(),
+                links: HashMap::new(),
+                allowed: Vec::new(),
             }
         }
     }
@@ -602,6 +648,16 @@ mod tests {
         }
         fn var(&self, name: &str) -> Option<String> {
             self.vars.get(name).map(|v| (*v).to_owned())
+        }
+        fn real_path(&self, path: &str) -> Result<String> {
+            Ok(self.links.get(path).copied().unwrap_or(path).to_owned())
+        }
+        fn allowed_roots(&self) -> Vec<String> {
+            self.home
+                .iter()
+                .chain(&self.allowed)
+                .map(|r| (*r).to_owned())
+                .collect()
         }
         fn read(&self, _path: &str) -> Result<Option<String>> {
             Ok(None)
@@ -791,6 +847,73 @@ mod tests {
         assert!(err.detail.contains("APPDATA is not set"), "{}", err.detail);
         let err = c.resolve_path(Some("${UNCLOSED/x"), &no_home).unwrap_err();
         assert!(err.detail.contains("unclosed"), "{}", err.detail);
+    }
+
+    #[test]
+    fn confined_paths_are_real_inside_an_allowed_folder_and_of_the_format() {
+        let c = client("cursor").unwrap();
+        let mut m = Machine::new(Os::Linux, Some("/home/ada"), &[("PROJ", "/srv/app")]);
+        m.links.insert(
+            "/home/ada/.cursor/mcp.json",
+            "/home/ada/dotfiles/cursor.json",
+        );
+        m.links.insert("/home/ada/out/mcp.json", "/etc/mcp.json");
+        m.links.insert("/home/ada/plain.json", "/home/ada/.bashrc");
+        assert_eq!(
+            c.confined_path(None, &m).unwrap(),
+            "/home/ada/dotfiles/cursor.json",
+            "the default path, through its symlink"
+        );
+        assert_eq!(
+            c.confined_path(Some("~/work/.cursor/mcp.json"), &m)
+                .unwrap(),
+            "/home/ada/work/.cursor/mcp.json"
+        );
+        let refused = |m: &Machine, path: &str| {
+            let err = c.confined_path(Some(path), m).unwrap_err();
+            assert_eq!(
+                (err.status(), err.code.as_str()),
+                (400, "PATH_NOT_ALLOWED"),
+                "{path}"
+            );
+            err.detail
+        };
+        let detail = refused(&m, "/tmp/x/.bashrc.json");
+        assert!(
+            detail.contains("'/tmp/x/.bashrc.json' is outside"),
+            "{detail}"
+        );
+        assert!(detail.contains("serve --allow-path PREFIX"), "{detail}");
+        let detail = refused(&m, "~/out/mcp.json");
+        assert!(detail.contains("(really '/etc/mcp.json')"), "{detail}");
+        refused(&m, "$PROJ/.cursor/mcp.json");
+        refused(&m, "/home/ada2/.cursor/mcp.json");
+        let detail = refused(&m, "~/.bashrc");
+        assert!(detail.contains("is not a json file"), "{detail}");
+        let detail = refused(&m, "~/plain.json");
+        assert!(
+            detail.contains("'/home/ada/.bashrc'"),
+            "the real name counts: {detail}"
+        );
+        m.allowed.push("/srv");
+        assert_eq!(
+            c.confined_path(Some("$PROJ/.cursor/mcp.json"), &m).unwrap(),
+            "/srv/app/.cursor/mcp.json"
+        );
+    }
+
+    #[test]
+    fn every_default_path_has_a_file_name_of_its_format() {
+        for c in clients() {
+            for os in c.platforms() {
+                let template = c.path_template(os).unwrap();
+                assert!(
+                    confine::check_file_name(c, template).is_ok(),
+                    "{} on {os:?}: {template}",
+                    c.client_id()
+                );
+            }
+        }
     }
 
     #[test]

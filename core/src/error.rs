@@ -162,6 +162,7 @@ registry! {
     InvalidConfigPath = ("INVALID_CONFIG_PATH", BadRequest, "A profile's config path override is not an absolute path."),
     ConfigPathNotAbsolute = ("CONFIG_PATH_NOT_ABSOLUTE", BadRequest, "A client config path does not resolve to an absolute path on this machine."),
     PathUnresolved = ("PATH_UNRESOLVED", Conflict, "The client's config path cannot be worked out on this machine (no home, variable unset, platform not supported)."),
+    PathNotAllowed = ("PATH_NOT_ALLOWED", BadRequest, "A client config path is not a file name of the client's format, or resolves outside the folders this host writes in (the home directory and the `serve --allow-path` prefixes)."),
     ServerNotFound = ("SERVER_NOT_FOUND", NotFound, "No catalog server has this id."),
     InvalidTransport = ("INVALID_TRANSPORT", BadRequest, "The transport is not stdio, http or sse."),
     CatalogInvalid = ("CATALOG_INVALID", Internal, "The built-in catalog failed its own checks."),

@@ -22,6 +22,7 @@ pub mod canonical;
 pub mod catalog;
 pub mod client;
 pub mod config_file;
+pub mod confine;
 pub mod diff;
 pub mod draft;
 pub mod error;

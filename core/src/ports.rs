@@ -48,6 +48,15 @@ pub trait ClientFiles {
     /// A process environment variable, for paths like `%APPDATA%` or `$XDG_CONFIG_HOME`.
     fn var(&self, name: &str) -> Option<String>;
 
+    /// `path` (absolute) as it really is: `.` and `..` resolved and every symlink on the way
+    /// followed, the file's own when it exists; what does not exist yet is kept as named. The
+    /// core confines this path, then reads and writes it.
+    fn real_path(&self, path: &str) -> Result<String>;
+
+    /// The real folders client files may be written in: the home directory, and any prefix the
+    /// host was told to allow.
+    fn allowed_roots(&self) -> Vec<String>;
+
     /// The current text of the file at `path`, or `None` if there is no file.
     fn read(&self, path: &str) -> Result<Option<String>>;
 

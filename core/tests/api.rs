@@ -16,11 +16,13 @@ use serde_json::{Value, json};
 
 const KEY: &str = "test-api-key";
 
-/// Client files held in memory, as a Linux home at `/home/u`.
+/// Client files held in memory, as a Linux home at `/home/u` with no symlinks, writable there
+/// and under the `allowed` folders.
 #[derive(Default)]
 struct Files {
     files: RefCell<BTreeMap<String, String>>,
     writes: RefCell<usize>,
+    allowed: Vec<String>,
 }
 
 impl ClientFiles for Files {
@@ -32,6 +34,14 @@ impl ClientFiles for Files {
     }
     fn var(&self, _name: &str) -> Option<String> {
         None
+    }
+    fn real_path(&self, path: &str) -> Result<String> {
+        Ok(path.to_owned())
+    }
+    fn allowed_roots(&self) -> Vec<String> {
+        std::iter::once("/home/u".to_owned())
+            .chain(self.allowed.iter().cloned())
+            .collect()
     }
     fn read(&self, path: &str) -> Result<Option<String>> {
         Ok(self.files.borrow().get(path).cloned())
@@ -617,6 +627,9 @@ fn deploy_refuses_an_unparseable_file_and_leaves_it_untouched() {
 #[test]
 fn deploy_honours_a_profile_path_override() {
     let mut w = World::new();
+    if let Some(files) = w.files.as_mut() {
+        files.allowed.push("/mnt/c/Users/me".into());
+    }
     w.init_keys();
     let p = w.post(
         "/v1/clients/cursor/profiles",
@@ -649,6 +662,40 @@ fn deploy_honours_a_profile_path_override() {
             .borrow()
             .contains_key("/mnt/c/Users/me/.cursor/mcp.json")
     );
+}
+
+#[test]
+fn a_path_override_outside_the_allowed_folders_or_of_another_format_is_refused() {
+    let mut w = World::new();
+    let mut edge = World::edge();
+    let set = |w: &mut World, path: &str| {
+        w.post(
+            "/v1/clients/cursor/profiles",
+            json!({"profile_id": "p", "config_path": path}),
+        )
+    };
+    for path in [
+        "/tmp/x/.bashrc.json",
+        "/home/other/.cursor/mcp.json",
+        "/home/u2/.cursor/mcp.json",
+        "/mnt/c/Users/me/.cursor/mcp.json",
+    ] {
+        let r = set(&mut w, path);
+        assert_error(&r, 400, "PATH_NOT_ALLOWED");
+        let detail = r.json["detail"].as_str().unwrap();
+        assert!(detail.contains(path), "{detail}");
+        assert!(detail.contains("--allow-path"), "{detail}");
+        // The edge host writes no files: only the file name is its to check.
+        assert_eq!(set(&mut edge, path).status, 201, "{path}");
+    }
+    for path in ["~/.bashrc", "/home/u/.cursor/mcp.txt", "~/.cursor/mcp.yaml"] {
+        assert_error(&set(&mut w, path), 400, "PATH_NOT_ALLOWED");
+        assert_error(&set(&mut edge, path), 400, "PATH_NOT_ALLOWED");
+    }
+    let listed = w.get("/v1/clients/cursor/profiles");
+    assert_eq!(listed.json["config_paths"], json!({}), "nothing saved");
+    assert_eq!(set(&mut w, "~/work/.cursor/mcp.json").status, 201);
+    assert_eq!(*w.files.as_ref().unwrap().writes.borrow(), 0);
 }
 
 #[test]

@@ -11,10 +11,12 @@ use mcp_orchestration_core::store::Batch;
 use mcp_orchestration_core::{Code, Error, MemoryStore, Ports, Result, Store, Timestamp};
 use serde_json::{Map, json};
 
-/// Client files in memory, as a Linux home at `/home/u`; every write makes a backup.
+/// Client files in memory, as a Linux home at `/home/u` with no symlinks, writable there and
+/// under the `allowed` folders; every write makes a backup.
 #[derive(Default)]
 struct Files {
     files: RefCell<BTreeMap<String, String>>,
+    allowed: RefCell<Vec<String>>,
 }
 
 impl ClientFiles for Files {
@@ -26,6 +28,14 @@ impl ClientFiles for Files {
     }
     fn var(&self, _name: &str) -> Option<String> {
         None
+    }
+    fn real_path(&self, path: &str) -> Result<String> {
+        Ok(path.to_owned())
+    }
+    fn allowed_roots(&self) -> Vec<String> {
+        std::iter::once("/home/u".to_owned())
+            .chain(self.allowed.borrow().iter().cloned())
+            .collect()
     }
     fn read(&self, path: &str) -> Result<Option<String>> {
         Ok(self.files.borrow().get(path).cloned())
@@ -159,6 +169,58 @@ fn a_deploy_whose_record_fails_to_commit_leaves_nothing_inconsistent_and_a_retry
     let recorded = artifacts::deployed(&mut store, &ports, target()).unwrap();
     assert_eq!(recorded.artifact.artifact_id, second.artifact_id);
     assert_eq!(recorded.config_path.as_deref(), Some(CONFIG));
+}
+
+#[test]
+fn a_stored_path_no_longer_allowed_is_refused_at_deploy_and_nothing_is_written() {
+    // A profile saved while its folder was allowed (`serve --allow-path /mnt/c/Users/me`),
+    // deployed by a host that no longer allows it: a path saved before confinement existed
+    // reaches the deploy the same way.
+    let fixed = Fixed::new(Timestamp(1_764_000_000_000), 5);
+    let files = Files::default();
+    files.allowed.borrow_mut().push("/mnt/c/Users/me".into());
+    let ports = Ports {
+        files: Some(&files),
+        ..Ports::new(&fixed, &fixed, "test")
+    };
+    let mut store = FlakyStore::default();
+    let wsl = "/mnt/c/Users/me/AppData/Roaming/Claude/claude_desktop_config.json";
+    ops::clients::set_profile(
+        &mut store,
+        &ports,
+        ops::clients::SetProfile {
+            client_id: "claude-desktop".into(),
+            profile_id: "default".into(),
+            config_path: Some(wsl.into()),
+        },
+    )
+    .unwrap();
+    keys::initialize(&mut store, &ports, keys::InitializeKeys::default()).unwrap();
+    add(&mut store, &ports, "memory");
+    artifacts::publish(
+        &mut store,
+        &ports,
+        artifacts::Publish {
+            client_id: "claude-desktop".into(),
+            profile_id: "default".into(),
+            changelog: None,
+        },
+    )
+    .unwrap();
+
+    files.allowed.borrow_mut().clear();
+    let err = deploy(&mut store, &ports).unwrap_err();
+    assert_eq!((err.status(), err.code), (400, Code::PathNotAllowed));
+    assert!(err.detail.contains(wsl), "{}", err.detail);
+    assert!(files.files.borrow().is_empty(), "nothing written");
+    let err = artifacts::deployed(&mut store, &ports, target()).unwrap_err();
+    assert_eq!(err.code, Code::NothingDeployed);
+
+    files.allowed.borrow_mut().push("/mnt/c/Users/me".into());
+    assert_eq!(
+        deploy(&mut store, &ports).unwrap().config_path.as_deref(),
+        Some(wsl)
+    );
 }
 
 #[test]

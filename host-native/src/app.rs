@@ -19,22 +19,24 @@ use crate::keyring::FileKeyring;
 use crate::store::Db;
 use crate::system::{OsEntropy, SystemClock};
 
-/// The store, the keys, the settings and the token usage not yet saved.
+/// The store, the keys, the client files, the settings and the token usage not yet saved.
 #[derive(Debug)]
 pub struct App {
     db: Db,
     keyring: FileKeyring,
+    files: FsClientFiles,
     settings: Settings,
     usage: Usage,
     usage_gate: RwLock<()>,
 }
 
 impl App {
-    /// An app over `db`, signing with the keys in `keyring`.
-    pub fn new(db: Db, keyring: FileKeyring, settings: Settings) -> Self {
+    /// An app over `db`, signing with the keys in `keyring`, deploying into `files`.
+    pub fn new(db: Db, keyring: FileKeyring, files: FsClientFiles, settings: Settings) -> Self {
         Self {
             db,
             keyring,
+            files,
             settings,
             usage: Usage::new(),
             usage_gate: RwLock::new(()),
@@ -49,6 +51,11 @@ impl App {
     /// The signing keys' location.
     pub fn keyring(&self) -> &FileKeyring {
         &self.keyring
+    }
+
+    /// The client config files deploys write.
+    pub fn files(&self) -> &FsClientFiles {
+        &self.files
     }
 
     /// Answers `req` with the core: read-only methods on a snapshot from the reader pool, every
@@ -94,7 +101,7 @@ impl App {
 
     fn host<'a>(&'a self, usage: &'a Usage) -> Host<'a> {
         // The actor is the caller's, which the core works out per request.
-        let ports = ports(&self.keyring, "");
+        let ports = ports(&self.keyring, &self.files, "");
         Host {
             clock: ports.clock,
             entropy: ports.entropy,
@@ -120,14 +127,14 @@ impl App {
 }
 
 /// What operations on this machine work with, for the server and the CLI alike: the system
-/// clock and entropy, the signing keys in `keyring`, the real client config files; acting as
+/// clock and entropy, the signing keys in `keyring`, the real client config `files`; acting as
 /// `actor`, with no token usage held in memory.
-pub fn ports<'a>(keyring: &'a FileKeyring, actor: &'a str) -> Ports<'a> {
+pub fn ports<'a>(keyring: &'a FileKeyring, files: &'a FsClientFiles, actor: &'a str) -> Ports<'a> {
     Ports {
         clock: &SystemClock,
         entropy: &OsEntropy,
         keyring: Some(keyring),
-        files: Some(&FsClientFiles),
+        files: Some(files),
         usage: None,
         actor,
     }
@@ -146,7 +153,12 @@ mod tests {
     fn app(dir: &tempfile::TempDir) -> App {
         let home = Home::at(dir.path());
         let settings = Settings::from_vars(Some("test-key"), None);
-        App::new(home.open_store().unwrap(), home.keyring(), settings)
+        App::new(
+            home.open_store().unwrap(),
+            home.keyring(),
+            FsClientFiles::new(Vec::new()),
+            settings,
+        )
     }
 
     fn get(app: &App, path: &str, header: (&str, &str)) -> serde_json::Value {

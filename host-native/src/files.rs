@@ -1,8 +1,9 @@
-//! Client config files on the real filesystem: read, and replace atomically with a backup.
+//! Client config files on the real filesystem: resolve a path to what it really is, read, and
+//! replace atomically with a backup.
 
 use std::fs::{self, File, OpenOptions, Permissions};
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use mcp_orchestration_core::ports::{ClientFiles, Os};
 use mcp_orchestration_core::{Clock, Code, Error, Result};
@@ -14,13 +15,30 @@ pub const KEEP_BACKUPS: usize = 5;
 
 /// [`ClientFiles`] over this machine's filesystem and environment.
 ///
+/// Client files may be written under the home directory and the folders in `allowed` (the
+/// core decides, from [`ClientFiles::real_path`] and [`ClientFiles::allowed_roots`]).
+///
 /// A write resolves a symlinked config to its target, creates missing parent directories,
 /// copies the previous file to `<file>.<YYYYmmddHHMMSSmmm>.bak` (UTC, keeping the newest
 /// [`KEEP_BACKUPS`]), writes a temporary file in the same directory, syncs it, renames it over
 /// the old one and syncs the directory. The previous file's permissions carry over; a new file
 /// is private to the user (0600), since configs often hold API keys in `env`.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct FsClientFiles;
+#[derive(Debug, Clone)]
+pub struct FsClientFiles {
+    home: Option<PathBuf>,
+    allowed: Vec<PathBuf>,
+}
+
+impl FsClientFiles {
+    /// This user's client files (home from `$HOME`), also writable under each folder of
+    /// `allowed` (`serve --allow-path`; absolute paths).
+    pub fn new(allowed: Vec<PathBuf>) -> Self {
+        Self {
+            home: home_dir(),
+            allowed,
+        }
+    }
+}
 
 impl ClientFiles for FsClientFiles {
     fn os(&self) -> Os {
@@ -34,11 +52,40 @@ impl ClientFiles for FsClientFiles {
     }
 
     fn home(&self) -> Option<String> {
-        home_dir().and_then(|p| p.into_os_string().into_string().ok())
+        self.home
+            .clone()
+            .and_then(|p| p.into_os_string().into_string().ok())
     }
 
     fn var(&self, name: &str) -> Option<String> {
         std::env::var(name).ok().filter(|v| !v.is_empty())
+    }
+
+    fn real_path(&self, path: &str) -> Result<String> {
+        let real = real_path(absolute(path)?)?;
+        real.into_os_string().into_string().map_err(|real| {
+            Error::new(
+                Code::PathUnresolved,
+                format!(
+                    "The config path '{path}' resolves to {}, which is not valid Unicode",
+                    real.to_string_lossy()
+                ),
+            )
+        })
+    }
+
+    fn allowed_roots(&self) -> Vec<String> {
+        self.home
+            .iter()
+            .chain(&self.allowed)
+            .filter_map(|root| match real_path(root) {
+                Ok(real) => real.into_os_string().into_string().ok(),
+                Err(e) => {
+                    tracing::warn!(folder = %root.display(), "an allowed folder is left out: {}", e.detail);
+                    None
+                }
+            })
+            .collect()
     }
 
     fn read(&self, path: &str) -> Result<Option<String>> {
@@ -139,6 +186,52 @@ fn absolute(path: &str) -> Result<&Path> {
     }
 }
 
+/// `path` (absolute) as it really is: its longest existing ancestor canonicalized (`..` and
+/// symlinks resolved, the file's own link too), then the components that do not exist yet. An
+/// ancestor that cannot be examined (no permission) counts as not existing: nothing can be
+/// written through it either. A `..` after a missing folder is refused, since the disk cannot
+/// resolve it.
+fn real_path(path: &Path) -> Result<PathBuf> {
+    let components: Vec<Component<'_>> = path.components().collect();
+    for existing in (1..=components.len()).rev() {
+        let ancestor: PathBuf = components.iter().take(existing).collect();
+        let Ok(base) = fs::canonicalize(&ancestor) else {
+            continue;
+        };
+        let rest = components.get(existing..).unwrap_or_default();
+        if rest.is_empty() {
+            return Ok(base);
+        }
+        if !base.is_dir() {
+            return Err(Error::new(
+                Code::PathUnresolved,
+                format!(
+                    "Cannot resolve the config path '{}': '{}' is not a folder",
+                    path.display(),
+                    base.display()
+                ),
+            ));
+        }
+        if rest.contains(&Component::ParentDir) {
+            return Err(Error::new(
+                Code::PathNotAllowed,
+                format!(
+                    "The config path '{}' goes up (..) from a folder that does not exist",
+                    path.display()
+                ),
+            ));
+        }
+        return Ok(rest.iter().fold(base, |real, part| real.join(part)));
+    }
+    Err(Error::new(
+        Code::PathUnresolved,
+        format!(
+            "Cannot resolve the config path '{}': no part of it exists",
+            path.display()
+        ),
+    ))
+}
+
 /// The file a symlink finally points to (so dotfile links survive); the path itself otherwise.
 fn resolve_symlink(path: &Path) -> PathBuf {
     match fs::symlink_metadata(path) {
@@ -231,6 +324,11 @@ fn io_error(code: Code, action: &str, path: &Path, e: &io::Error) -> Error {
 mod tests {
     use super::*;
 
+    /// Client files of this process's user, as the CLI has them.
+    fn files() -> FsClientFiles {
+        FsClientFiles::new(Vec::new())
+    }
+
     fn path_in(dir: &tempfile::TempDir, rel: &str) -> String {
         dir.path().join(rel).display().to_string()
     }
@@ -254,9 +352,9 @@ mod tests {
     fn a_first_write_creates_the_folders_and_a_private_file_without_backup() {
         let dir = tempfile::tempdir().unwrap();
         let path = path_in(&dir, "a/b/mcp.json");
-        assert_eq!(FsClientFiles.read(&path).unwrap(), None);
-        assert_eq!(FsClientFiles.write(&path, "{}\n").unwrap(), None);
-        assert_eq!(FsClientFiles.read(&path).unwrap().as_deref(), Some("{}\n"));
+        assert_eq!(files().read(&path).unwrap(), None);
+        assert_eq!(files().write(&path, "{}\n").unwrap(), None);
+        assert_eq!(files().read(&path).unwrap().as_deref(), Some("{}\n"));
         assert_eq!(names(&dir.path().join("a/b")), ["mcp.json"]);
         #[cfg(unix)]
         assert_eq!(mode_of(&path), 0o600);
@@ -269,10 +367,7 @@ mod tests {
         fs::write(&path, "old").unwrap();
         #[cfg(unix)]
         fs::set_permissions(&path, unix_mode(0o640).unwrap()).unwrap();
-        let backup = FsClientFiles
-            .write(&path, "new")
-            .unwrap()
-            .expect("a backup");
+        let backup = files().write(&path, "new").unwrap().expect("a backup");
         assert_eq!(fs::read_to_string(&path).unwrap(), "new");
         assert_eq!(fs::read_to_string(&backup).unwrap(), "old");
         assert!(
@@ -291,7 +386,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = path_in(&dir, "config.json");
         for i in 0..=KEEP_BACKUPS + 2 {
-            FsClientFiles.write(&path, &format!("v{i}")).unwrap();
+            files().write(&path, &format!("v{i}")).unwrap();
         }
         let backups: Vec<String> = names(dir.path())
             .into_iter()
@@ -318,7 +413,7 @@ mod tests {
             fs::write(dir.path().join(keep), "mine").unwrap();
         }
         for i in 0..=KEEP_BACKUPS + 1 {
-            FsClientFiles.write(&path, &format!("v{i}")).unwrap();
+            files().write(&path, &format!("v{i}")).unwrap();
         }
         let listed = names(dir.path());
         for keep in [
@@ -339,10 +434,7 @@ mod tests {
         fs::write(&real, "old").unwrap();
         let link = path_in(&dir, "mcp.json");
         std::os::unix::fs::symlink(&real, &link).unwrap();
-        FsClientFiles
-            .write(&link, "new")
-            .unwrap()
-            .expect("a backup");
+        files().write(&link, "new").unwrap().expect("a backup");
         assert!(
             fs::symlink_metadata(&link)
                 .unwrap()
@@ -354,13 +446,13 @@ mod tests {
 
     #[test]
     fn relative_paths_and_folders_are_refused() {
-        let err = FsClientFiles.write("relative/mcp.json", "{}").unwrap_err();
+        let err = files().write("relative/mcp.json", "{}").unwrap_err();
         assert_eq!(
             (err.status(), err.code.as_str()),
             (400, "CONFIG_PATH_NOT_ABSOLUTE")
         );
         let dir = tempfile::tempdir().unwrap();
-        let err = FsClientFiles
+        let err = files()
             .write(&dir.path().display().to_string(), "{}")
             .unwrap_err();
         assert_eq!(err.code, "FILE_WRITE");
@@ -376,15 +468,225 @@ mod tests {
         assert!(!is_backup_of("c.json", "c.jsonx.20251126003557123.bak"));
     }
 
+    /// A temporary machine: `home/` (the user's, holding `.bashrc`), `other/` (another user's
+    /// home), `outside/` and `shared/`; its real root, and client files with `home/` as the home
+    /// and `allowed` (relative to the root) allowed besides.
+    fn machine(allowed: &[&str]) -> (tempfile::TempDir, PathBuf, FsClientFiles) {
+        let dir = tempfile::tempdir().unwrap();
+        let root = fs::canonicalize(dir.path()).unwrap();
+        for sub in ["home", "other", "outside", "shared"] {
+            fs::create_dir(root.join(sub)).unwrap();
+        }
+        fs::write(root.join("home/.bashrc"), "alias ll='ls -l'\n").unwrap();
+        let files = FsClientFiles {
+            home: Some(dir.path().join("home")),
+            allowed: allowed.iter().map(|a| dir.path().join(a)).collect(),
+        };
+        (dir, root, files)
+    }
+
+    fn real(files: &FsClientFiles, path: &Path) -> Result<String> {
+        files.real_path(&path.display().to_string())
+    }
+
+    /// Where a Cursor profile with config path `path` deploys to, confined.
+    fn confined(files: &FsClientFiles, path: &str) -> Result<String> {
+        mcp_orchestration_core::client::client("cursor")?.confined_path(Some(path), files)
+    }
+
+    /// Asserts `path` is refused with 400 `PATH_NOT_ALLOWED`; returns the detail.
+    fn refused(files: &FsClientFiles, path: &str) -> String {
+        let err = confined(files, path).unwrap_err();
+        assert_eq!(
+            (err.status(), err.code.as_str()),
+            (400, "PATH_NOT_ALLOWED"),
+            "{path}: {}",
+            err.detail
+        );
+        err.detail
+    }
+
+    #[test]
+    fn real_paths_resolve_dots_and_keep_what_does_not_exist() {
+        let (_dir, root, files) = machine(&[]);
+        let expect = |rel: &str| root.join(rel).display().to_string();
+        assert_eq!(
+            real(&files, &root.join("home/../other/./x/mcp.json")).unwrap(),
+            expect("other/x/mcp.json")
+        );
+        assert_eq!(
+            real(&files, &root.join("home/.bashrc")).unwrap(),
+            expect("home/.bashrc")
+        );
+        let err = real(&files, &root.join("home/missing/../../outside/mcp.json")).unwrap_err();
+        assert_eq!(err.code, "PATH_NOT_ALLOWED", "{}", err.detail);
+        let err = real(&files, &root.join("home/.bashrc/mcp.json")).unwrap_err();
+        assert_eq!(err.code, "PATH_UNRESOLVED", "{}", err.detail);
+        assert!(err.detail.contains("is not a folder"), "{}", err.detail);
+        let err = files.real_path("relative/mcp.json").unwrap_err();
+        assert_eq!(err.code, "CONFIG_PATH_NOT_ABSOLUTE");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn real_paths_follow_symlinked_parents_and_files() {
+        use std::os::unix::fs::symlink;
+        let (_dir, root, files) = machine(&[]);
+        symlink(root.join("outside"), root.join("home/out")).unwrap();
+        fs::write(root.join("outside/target.json"), "{}").unwrap();
+        symlink(
+            root.join("outside/target.json"),
+            root.join("home/evil.json"),
+        )
+        .unwrap();
+        symlink(
+            root.join("outside/gone.json"),
+            root.join("home/dangling.json"),
+        )
+        .unwrap();
+        let expect = |rel: &str| root.join(rel).display().to_string();
+        assert_eq!(
+            real(&files, &root.join("home/out/new/mcp.json")).unwrap(),
+            expect("outside/new/mcp.json")
+        );
+        assert_eq!(
+            real(&files, &root.join("home/out/../mcp.json")).unwrap(),
+            expect("mcp.json"),
+            "`..` after a symlink goes up from its target"
+        );
+        assert_eq!(
+            real(&files, &root.join("home/evil.json")).unwrap(),
+            expect("outside/target.json")
+        );
+        assert_eq!(
+            real(&files, &root.join("home/dangling.json")).unwrap(),
+            expect("home/dangling.json"),
+            "a dangling link is replaced where it is, never followed"
+        );
+    }
+
+    #[test]
+    fn confinement_refuses_dotdot_other_homes_outside_and_wrong_names() {
+        let (dir, root, files) = machine(&[]);
+        assert_eq!(
+            confined(&files, "~/.cursor/mcp.json").unwrap(),
+            root.join("home/.cursor/mcp.json").display().to_string()
+        );
+        let default = mcp_orchestration_core::client::client("cursor")
+            .unwrap()
+            .confined_path(None, &files)
+            .unwrap();
+        assert_eq!(
+            default,
+            root.join("home/.cursor/mcp.json").display().to_string()
+        );
+        assert_eq!(
+            confined(&files, "~/../home/.cursor/mcp.json").unwrap(),
+            root.join("home/.cursor/mcp.json").display().to_string(),
+            "a `..` that stays home is fine"
+        );
+
+        let detail = refused(&files, "~/../other/.cursor/mcp.json");
+        assert!(
+            detail.contains(&format!(
+                "(really '{}')",
+                root.join("other/.cursor/mcp.json").display()
+            )),
+            "{detail}"
+        );
+        refused(
+            &files,
+            &format!("{}/other/.cursor/mcp.json", dir.path().display()),
+        );
+        refused(&files, "/home/other/.cursor/mcp.json");
+        let detail = refused(&files, "/tmp/x/.bashrc.json");
+        assert!(detail.contains("serve --allow-path PREFIX"), "{detail}");
+        assert!(
+            detail.contains(&root.join("home").display().to_string()),
+            "{detail}"
+        );
+        let detail = refused(&files, "~/.bashrc");
+        assert!(detail.contains("is not a json file"), "{detail}");
+        refused(&files, "~/mcp.txt");
+        assert_eq!(
+            fs::read_to_string(root.join("home/.bashrc")).unwrap(),
+            "alias ll='ls -l'\n"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn confinement_refuses_symlinks_out_of_home() {
+        use std::os::unix::fs::symlink;
+        let (_dir, root, files) = machine(&[]);
+        symlink(root.join("outside"), root.join("home/out")).unwrap();
+        symlink(root.join("other"), root.join("home/.cursor")).unwrap();
+        fs::write(root.join("outside/target.json"), "{}").unwrap();
+        symlink(
+            root.join("outside/target.json"),
+            root.join("home/evil.json"),
+        )
+        .unwrap();
+        fs::create_dir(root.join("home/dotfiles")).unwrap();
+        symlink(root.join("home/dotfiles"), root.join("home/linked")).unwrap();
+
+        let detail = refused(&files, "~/out/mcp.json");
+        assert!(
+            detail.contains(&format!(
+                "(really '{}')",
+                root.join("outside/mcp.json").display()
+            )),
+            "{detail}"
+        );
+        refused(&files, "~/evil.json");
+        let default = mcp_orchestration_core::client::client("cursor")
+            .unwrap()
+            .confined_path(None, &files)
+            .unwrap_err();
+        assert_eq!(
+            default.code, "PATH_NOT_ALLOWED",
+            "the default path is confined too"
+        );
+        assert_eq!(
+            confined(&files, "~/linked/cursor.json").unwrap(),
+            root.join("home/dotfiles/cursor.json").display().to_string(),
+            "a link that stays home is followed"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn allowed_folders_are_resolved_and_compared_whole() {
+        use std::os::unix::fs::symlink;
+        let (dir, root, files) = machine(&["shared-link"]);
+        symlink(root.join("shared"), root.join("shared-link")).unwrap();
+        fs::create_dir(root.join("shared-not")).unwrap();
+        assert_eq!(
+            files.allowed_roots(),
+            [
+                root.join("home").display().to_string(),
+                root.join("shared").display().to_string()
+            ]
+        );
+        let base = dir.path().display();
+        assert_eq!(
+            confined(&files, &format!("{base}/shared/proj/.cursor/mcp.json")).unwrap(),
+            root.join("shared/proj/.cursor/mcp.json")
+                .display()
+                .to_string()
+        );
+        confined(&files, &format!("{base}/shared-link/mcp.json")).unwrap();
+        refused(&files, &format!("{base}/shared-not/mcp.json"));
+        refused(&files, &format!("{base}/outside/mcp.json"));
+        refused(&files, &format!("{base}/shared/mcp.txt"));
+    }
+
     #[test]
     fn os_and_environment_come_from_this_process() {
         if cfg!(target_os = "linux") {
-            assert_eq!(FsClientFiles.os(), Os::Linux);
+            assert_eq!(files().os(), Os::Linux);
         }
-        assert_eq!(FsClientFiles.var("PATH"), std::env::var("PATH").ok());
-        assert_eq!(
-            FsClientFiles.var("MCP_ORCHESTRATION_SURELY_UNSET_VAR"),
-            None
-        );
+        assert_eq!(files().var("PATH"), std::env::var("PATH").ok());
+        assert_eq!(files().var("MCP_ORCHESTRATION_SURELY_UNSET_VAR"), None);
     }
 }

@@ -14,7 +14,7 @@ use http_body_util::BodyExt;
 use mcp_orchestration_core::Code;
 use mcp_orchestration_core::Error;
 use mcp_orchestration_core::api::{self, MAX_BODY_BYTES, Settings};
-use mcp_orchestration_core::ports::Keyring;
+use mcp_orchestration_core::ports::{ClientFiles, Keyring};
 use tokio::net::TcpListener;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
@@ -23,6 +23,7 @@ use tracing_subscriber::EnvFilter;
 
 use crate::app::App;
 use crate::cli::ServeArgs;
+use crate::files::FsClientFiles;
 use crate::home::Home;
 
 /// How often token usage counted in memory is saved to the store.
@@ -42,7 +43,8 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
             .ok()
             .as_deref(),
     );
-    let app = Arc::new(App::new(db, home.keyring(), settings));
+    let files = FsClientFiles::new(args.allow_paths.clone());
+    let app = Arc::new(App::new(db, home.keyring(), files, settings));
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(serve(&args, app))
 }
@@ -75,6 +77,17 @@ async fn serve(args: &ServeArgs, app: Arc<App>) -> anyhow::Result<()> {
     info!("Listening on {url}");
     info!("API docs at {url}/docs");
     info!("Store: {}", app.db().path().display());
+    let roots = app.files().allowed_roots();
+    if roots.is_empty() {
+        warn!(
+            "Deploys cannot write client config files: the home directory is unknown and no --allow-path was given"
+        );
+    } else {
+        info!(
+            "Client config files may be written under {}",
+            roots.join(", ")
+        );
+    }
     match app.keyring().load() {
         Ok(Some(_)) => {}
         Ok(None) => info!(
@@ -275,6 +288,7 @@ mod tests {
         let app = App::new(
             home.open_store().unwrap(),
             home.keyring(),
+            FsClientFiles::new(Vec::new()),
             Settings::from_vars(None, None),
         );
         (dir, Arc::new(app))

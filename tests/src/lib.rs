@@ -504,6 +504,8 @@ pub fn native_binary() -> PathBuf {
 pub struct ServerOptions {
     /// Extra environment variables (e.g. `MCP_ORCHESTRATION_CORS_ORIGINS`).
     pub env: Vec<(String, String)>,
+    /// Extra arguments of `serve` (e.g. `--allow-path <dir>`).
+    pub args: Vec<String>,
 }
 
 /// A native `mcp-orchestration serve` process with its own temporary home; killed on drop.
@@ -543,9 +545,16 @@ impl Server {
         self.spawn();
     }
 
+    /// [`Server::restart`] with other `options`.
+    pub fn restart_with(&mut self, options: ServerOptions) {
+        self.options = options;
+        self.restart();
+    }
+
     fn command(&self, port: u16) -> Command {
         let mut cmd = Command::new(native_binary());
         serve_on(&mut cmd, port, &self.home(), &self.api_key);
+        cmd.args(&self.options.args);
         for (k, v) in &self.options.env {
             cmd.env(k, v);
         }

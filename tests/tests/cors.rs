@@ -129,6 +129,7 @@ fn an_origin_list_echoes_listed_origins_only() {
             "MCP_ORCHESTRATION_CORS_ORIGINS".into(),
             "https://a.example,https://b.example".into(),
         )],
+        ..ServerOptions::default()
     };
     let server = native_server("an_origin_list_echoes_listed_origins_only", origins);
     let anon = Client::new(&server.base_url());

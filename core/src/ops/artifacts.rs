@@ -294,7 +294,9 @@ pub struct Deployed {
 }
 
 /// Deploys an artifact of a profile: verifies its id and signature, then (on a host with client
-/// files) merges it into the client's config file, then records the deployment.
+/// files) merges it into the client's config file, then records the deployment. The file is the
+/// confined real path ([`Client::confined_path`]): a profile's path that no longer resolves
+/// inside an allowed folder is refused with 400 `PATH_NOT_ALLOWED`, and nothing is written.
 ///
 /// The order is the point: the file is written before the record is committed, so a record never
 /// names a file state that does not exist. A failure in between leaves the new file and the old
@@ -339,7 +341,7 @@ pub fn deploy<S: Store + ?Sized>(
         Some(files) => {
             let override_path =
                 records::profile(store, client.client_id(), profile)?.and_then(|p| p.config_path);
-            let path = client.resolve_path(override_path.as_deref(), files)?;
+            let path = client.confined_path(override_path.as_deref(), files)?;
             let existing = files.read(&path)?;
             let merged = config_file::merge(client, existing.as_deref(), &payload)?;
             let backup = if existing.as_deref() == Some(merged.as_str()) {

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{ClientRef, Nothing, client};
 use crate::client::{ClientSummary, clients};
+use crate::confine;
 use crate::error::{Code, Error, Result};
 use crate::id;
 use crate::ports::Ports;
@@ -78,7 +79,10 @@ pub struct SetProfile {
     #[schemars(with = "crate::id::IdSchema", example = &"default")]
     pub profile_id: String,
     /// A config path replacing the client's default (WSL, VS Code remote, Store installs):
-    /// absolute, or starting with `~`, `%VAR%` or `$VAR`. Absent or null: the default path.
+    /// absolute, or starting with `~`, `%VAR%` or `$VAR`, with a file name of the client's
+    /// format. A host that writes files also requires it to resolve (symlinks and `..`
+    /// followed) inside the home directory or a `serve --allow-path` prefix: else 400
+    /// `PATH_NOT_ALLOWED`. Absent or null: the default path.
     #[serde(default)]
     #[schemars(
         length(max = 1024),
@@ -110,6 +114,14 @@ pub fn set_profile<S: Store + ?Sized>(
     let profile_id = id::check("profile_id", &input.profile_id)?;
     if let Some(path) = &input.config_path {
         check_path(path)?;
+        // Where the host writes files, the path must be confined there; elsewhere it is applied
+        // on the machine that syncs it, and only its file name can be checked here.
+        match ports.files {
+            Some(files) => {
+                client.confined_path(Some(path), files)?;
+            }
+            None => confine::check_file_name(client, path)?,
+        }
     }
     let created_at = records::profile(store, client.client_id(), profile_id)?
         .map_or_else(|| ports.clock.now(), |p| p.created_at);

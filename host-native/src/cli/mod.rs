@@ -6,7 +6,9 @@
 mod legacy;
 mod local;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 
 pub use legacy::{GENERATE_TOKEN, args_for_clap};
 pub use local::{
@@ -56,7 +58,8 @@ pub enum Command {
     ///
     /// Reads MCP_ORCHESTRATION_API_KEY (an accepted X-API-Key) and MCP_ORCHESTRATION_CORS_ORIGINS
     /// (comma-separated origins, default *). On a store without tokens it creates an admin token
-    /// and prints it once.
+    /// and prints it once. Deploys write client config files only inside the home directory and
+    /// the --allow-path folders.
     #[command(visible_alias = "serve-http")]
     Serve(ServeArgs),
     /// The commands on the local store.
@@ -76,6 +79,20 @@ pub struct ServeArgs {
     /// Least severe log messages shown (RUST_LOG, when set, takes precedence).
     #[arg(long, value_enum, default_value_t = LogLevel::Info)]
     pub log_level: LogLevel,
+    /// Also let profiles and deploys use client config files under this folder, besides the
+    /// home directory (a WSL mount such as /mnt/c/Users/me, a shared folder); repeatable.
+    #[arg(long = "allow-path", value_name = "PREFIX", action = ArgAction::Append, value_parser = absolute_path)]
+    pub allow_paths: Vec<PathBuf>,
+}
+
+/// An absolute path, as `--allow-path` takes it.
+fn absolute_path(s: &str) -> Result<PathBuf, String> {
+    let path = PathBuf::from(s);
+    if path.is_absolute() {
+        Ok(path)
+    } else {
+        Err(format!("'{s}' is not an absolute path"))
+    }
 }
 
 /// Log verbosity.
@@ -132,7 +149,8 @@ mod tests {
             ServeArgs {
                 host: "127.0.0.1".into(),
                 port: 8000,
-                log_level: LogLevel::Info
+                log_level: LogLevel::Info,
+                allow_paths: Vec::new(),
             }
         );
     }
@@ -156,9 +174,32 @@ mod tests {
             ServeArgs {
                 host: "0.0.0.0".into(),
                 port: 9000,
-                log_level: LogLevel::Debug
+                log_level: LogLevel::Debug,
+                allow_paths: Vec::new(),
             }
         );
+    }
+
+    #[test]
+    fn serve_takes_allowed_folders_repeatedly_and_only_absolute() {
+        let Command::Serve(args) = parse(&[
+            "serve",
+            "--allow-path",
+            "/mnt/c/Users/me",
+            "--allow-path=/srv/shared",
+        ])
+        .unwrap() else {
+            panic!("not serve")
+        };
+        assert_eq!(
+            args.allow_paths,
+            [
+                PathBuf::from("/mnt/c/Users/me"),
+                PathBuf::from("/srv/shared")
+            ]
+        );
+        let err = parse(&["serve", "--allow-path", "relative/dir"]).unwrap_err();
+        assert!(err.to_string().contains("not an absolute path"), "{err}");
     }
 
     #[test]

@@ -18,6 +18,7 @@ use serde::Serialize;
 
 use crate::app;
 use crate::cli::{LocalCommand, Output, Scope};
+use crate::files::FsClientFiles;
 use crate::home::Home;
 use crate::keyring::FileKeyring;
 use crate::store::Db;
@@ -40,10 +41,13 @@ pub fn run(command: LocalCommand) -> ExitCode {
     }
 }
 
-/// The store and signing keys of `$MCP_ORCHESTRATION_HOME`.
+/// The store and signing keys of `$MCP_ORCHESTRATION_HOME`, and the client files of the home
+/// directory (the CLI takes no `--allow-path`: deploy a profile whose file lies elsewhere
+/// through a server started with it).
 struct Local {
     db: Db,
     keyring: FileKeyring,
+    files: FsClientFiles,
 }
 
 impl Local {
@@ -52,18 +56,19 @@ impl Local {
         Ok(Self {
             db: home.open_store()?,
             keyring: home.keyring(),
+            files: FsClientFiles::new(Vec::new()),
         })
     }
 
     /// Runs `op` in one write transaction, with the ports the server uses, acting as [`ACTOR`].
     fn write<O>(&self, op: impl FnOnce(&mut dyn Store, &Ports<'_>) -> Result<O>) -> Result<O> {
-        let ports = app::ports(&self.keyring, ACTOR);
+        let ports = app::ports(&self.keyring, &self.files, ACTOR);
         self.db.write(|store| op(store, &ports)).flatten()
     }
 
     /// Runs `op` on one read-only snapshot, with the ports the server uses.
     fn read<O>(&self, op: impl FnOnce(&mut dyn Store, &Ports<'_>) -> Result<O>) -> Result<O> {
-        let ports = app::ports(&self.keyring, ACTOR);
+        let ports = app::ports(&self.keyring, &self.files, ACTOR);
         self.db.read(|store| op(store, &ports)).flatten()
     }
 }
