@@ -69,6 +69,8 @@ pub enum ErrorKind {
     BadRequest,
     /// No or wrong credentials (401).
     Unauthorized,
+    /// Valid credentials whose scope does not allow the request (403).
+    Forbidden,
     /// The thing named does not exist (404).
     NotFound,
     /// The method is not served on that route (405).
@@ -87,6 +89,7 @@ impl ErrorKind {
         match self {
             Self::BadRequest => 400,
             Self::Unauthorized => 401,
+            Self::Forbidden => 403,
             Self::NotFound => 404,
             Self::MethodNotAllowed => 405,
             Self::Conflict => 409,
@@ -100,6 +103,7 @@ impl ErrorKind {
         match self {
             Self::BadRequest => "BadRequest",
             Self::Unauthorized => "Unauthorized",
+            Self::Forbidden => "Forbidden",
             Self::NotFound => "NotFound",
             Self::MethodNotAllowed => "MethodNotAllowed",
             Self::Conflict => "Conflict",
@@ -157,6 +161,7 @@ registry! {
     // Auth
     AuthenticationRequired = ("AUTHENTICATION_REQUIRED", Unauthorized, "No credentials were sent: use `Authorization: Bearer <token>` or `X-API-Key`."),
     InvalidCredentials = ("INVALID_CREDENTIALS", Unauthorized, "The token is unknown, revoked or expired, or the API key is wrong."),
+    InsufficientScope = ("INSUFFICIENT_SCOPE", Forbidden, "The token is valid but its scope does not allow this request; `required_scope` names the scope needed."),
     // Clients, profiles, catalog
     ClientNotFound = ("CLIENT_NOT_FOUND", NotFound, "No client app has this id."),
     InvalidConfigPath = ("INVALID_CONFIG_PATH", BadRequest, "A profile's config path override is not an absolute path."),

@@ -1,8 +1,9 @@
 //! The no-IO core of mcp-orchestration.
 //!
 //! Every rule of the product lives here once: the client registry, the server catalog, drafts,
-//! validation, diffs, canonical JSON, signed content-addressed artifacts, tokens, rendering and
-//! merging client config files, and the `/v1` HTTP API as a pure function over a [`Store`].
+//! validation, diffs, canonical JSON, signed content-addressed artifacts, tokens and their
+//! scopes, rendering and merging client config files, and the `/v1` HTTP API as a pure function
+//! over a [`Store`].
 //!
 //! # In scope
 //! Pure functions from inputs to outputs. Time and randomness arrive through [`ports::Clock`] and
@@ -32,6 +33,7 @@ pub mod payload;
 pub mod ports;
 pub mod records;
 pub mod render;
+pub mod scope;
 pub mod signing;
 pub mod store;
 pub mod timestamp;
@@ -42,5 +44,6 @@ pub mod validate;
 pub use error::{Code, Error, ErrorKind, Result};
 pub use payload::Payload;
 pub use ports::{Clock, Entropy, Ports};
+pub use scope::Scope;
 pub use store::{Batch, MemoryStore, Store};
 pub use timestamp::Timestamp;

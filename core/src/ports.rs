@@ -8,6 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Code, Error, Result};
+use crate::scope::Scope;
 use crate::timestamp::Timestamp;
 use crate::usage::Usage;
 
@@ -92,11 +93,14 @@ pub struct Ports<'a> {
     pub usage: Option<&'a Usage>,
     /// Who is acting, as recorded on publishes and deploys (`api-key`, `token:<id>`, `cli`).
     pub actor: &'a str,
+    /// What the actor may do, for operations that need more for some inputs (the route's own
+    /// scope is checked before the operation runs).
+    pub scope: Scope,
 }
 
 impl<'a> Ports<'a> {
     /// Ports with only a clock and entropy: no keyring (keys live in the store), no client
-    /// files, acting as `actor`.
+    /// files, acting as `actor` with the `admin` scope.
     pub fn new(clock: &'a dyn Clock, entropy: &'a dyn Entropy, actor: &'a str) -> Self {
         Self {
             clock,
@@ -105,6 +109,7 @@ impl<'a> Ports<'a> {
             files: None,
             usage: None,
             actor,
+            scope: Scope::Admin,
         }
     }
 }

@@ -1,4 +1,5 @@
-//! API tokens: issued once, stored only as a SHA-256 hash, checked in constant time.
+//! API tokens: issued once with a [`Scope`], stored only as a SHA-256 hash, checked in constant
+//! time.
 //!
 //! Store keys owned here:
 //! - `token/id/{token_id}` → the token's record (JSON), including the hash of the token;
@@ -16,6 +17,7 @@ use subtle::ConstantTimeEq;
 
 use crate::error::{Code, Error, Result};
 use crate::ports::{Clock, Entropy};
+use crate::scope::Scope;
 use crate::signing::{sha256_hex, to_hex};
 use crate::store::{Batch, Store, get_json, list_json};
 use crate::timestamp::Timestamp;
@@ -53,17 +55,28 @@ pub struct TokenRecord {
     pub usage_count: u64,
     /// When it stops working, if ever.
     pub expires_at: Option<Timestamp>,
+    /// What it may do; tokens stored before scopes existed could do everything, so they are
+    /// `admin`.
+    #[serde(default = "unscoped")]
+    pub scope: Scope,
     /// Whether it was revoked.
     #[serde(default)]
     pub revoked: bool,
 }
 
+/// The scope of a token stored without one.
+fn unscoped() -> Scope {
+    Scope::Admin
+}
+
 impl TokenRecord {
-    /// The view the API lists: `token_id, name, created_at, last_used, usage_count, expires_at`.
+    /// The view the API lists: `token_id, name, scope, created_at, last_used, usage_count,
+    /// expires_at`.
     pub fn public_view(&self) -> Value {
         json!({
             "token_id": self.token_id,
             "name": self.name,
+            "scope": self.scope,
             "created_at": self.created_at,
             "last_used": self.last_used,
             "usage_count": self.usage_count,
@@ -104,7 +117,7 @@ fn hash_key(hash: &str) -> String {
     format!("{HASH_PREFIX}{hash}")
 }
 
-/// Issues a new token named `name` that expires after `expires_in_days`, if given.
+/// Issues a new token with `scope`, named `name`, that expires after `expires_in_days`, if given.
 ///
 /// 400 `INVALID_TOKEN_NAME` for a name over 100 characters or with control characters; 400
 /// `INVALID_EXPIRY` for a lifetime outside 1..=3650 days.
@@ -112,6 +125,7 @@ pub fn issue<S: Store + ?Sized>(
     store: &mut S,
     clock: &dyn Clock,
     entropy: &dyn Entropy,
+    scope: Scope,
     name: Option<&str>,
     expires_in_days: Option<u32>,
 ) -> Result<Issued> {
@@ -160,6 +174,7 @@ pub fn issue<S: Store + ?Sized>(
         last_used: None,
         usage_count: 0,
         expires_at: expires_in_days.map(|d| now.plus_days(i64::from(d))),
+        scope,
         revoked: false,
     };
     let mut batch = Batch::new();
@@ -315,7 +330,7 @@ mod tests {
     #[test]
     fn issued_tokens_have_the_documented_shape_and_are_stored_only_hashed() {
         let (mut store, env, _) = setup();
-        let issued = issue(&mut store, &env, &env, Some("ci"), Some(30)).unwrap();
+        let issued = issue(&mut store, &env, &env, Scope::Admin, Some("ci"), Some(30)).unwrap();
         assert_eq!(issued.token.len(), 43);
         assert!(
             issued
@@ -341,7 +356,7 @@ mod tests {
     #[test]
     fn authentication_counts_uses_without_writing_until_flushed() {
         let (mut store, env, usage) = setup();
-        let issued = issue(&mut store, &env, &env, None, None).unwrap();
+        let issued = issue(&mut store, &env, &env, Scope::Admin, None, None).unwrap();
         let before = snapshot(&store);
         let first = authenticate(&store, &usage, T0, &issued.token).unwrap();
         assert_eq!(first.token_id, issued.record.token_id);
@@ -376,7 +391,7 @@ mod tests {
     #[test]
     fn public_listing_shows_neither_hash_nor_revoked_flag() {
         let (mut store, env, usage) = setup();
-        issue(&mut store, &env, &env, Some("a"), None).unwrap();
+        issue(&mut store, &env, &env, Scope::Admin, Some("a"), None).unwrap();
         let shown = list(&store, &usage).unwrap()[0].public_view();
         let keys: Vec<&String> = shown.as_object().unwrap().keys().collect();
         assert_eq!(
@@ -386,6 +401,7 @@ mod tests {
                 "expires_at",
                 "last_used",
                 "name",
+                "scope",
                 "token_id",
                 "usage_count"
             ]
@@ -399,7 +415,7 @@ mod tests {
         let mut ids = Vec::new();
         for _ in 0..3 {
             ids.push(
-                issue(&mut store, &env, &env, None, None)
+                issue(&mut store, &env, &env, Scope::Admin, None, None)
                     .unwrap()
                     .record
                     .token_id,
@@ -422,9 +438,36 @@ mod tests {
     }
 
     #[test]
+    fn tokens_keep_their_scope_and_those_stored_without_one_are_admin() {
+        let (mut store, env, usage) = setup();
+        let read = issue(&mut store, &env, &env, Scope::Read, None, None).unwrap();
+        assert_eq!(read.record.scope, Scope::Read);
+        let authed = authenticate(&store, &usage, T0, &read.token).unwrap();
+        assert_eq!(authed.scope, Scope::Read);
+        assert_eq!(read.record.public_view()["scope"], "read");
+
+        env.advance(1_000);
+        // A record written before scopes existed has no `scope` field.
+        let old = issue(&mut store, &env, &env, Scope::Read, None, None).unwrap();
+        let key = id_key(&old.record.token_id);
+        let mut stored: Value = serde_json::from_slice(&store.get(&key).unwrap().unwrap()).unwrap();
+        stored.as_object_mut().unwrap().remove("scope");
+        let mut batch = Batch::new();
+        batch.put_json(key, &stored).unwrap();
+        store.commit(batch).unwrap();
+        let authed = authenticate(&store, &usage, T0, &old.token).unwrap();
+        assert_eq!(authed.scope, Scope::Admin);
+        let listed = list(&store, &usage).unwrap();
+        assert_eq!(
+            listed.iter().map(|r| r.scope).collect::<Vec<_>>(),
+            [Scope::Read, Scope::Admin]
+        );
+    }
+
+    #[test]
     fn revoked_tokens_stop_working_at_once() {
         let (mut store, env, usage) = setup();
-        let issued = issue(&mut store, &env, &env, None, None).unwrap();
+        let issued = issue(&mut store, &env, &env, Scope::Admin, None, None).unwrap();
         authenticate(&store, &usage, T0, &issued.token).unwrap();
         let revoked = revoke(&mut store, &issued.record.token_id).unwrap();
         assert!(revoked.revoked);
@@ -441,7 +484,7 @@ mod tests {
     #[test]
     fn expired_tokens_are_rejected_from_the_expiry_instant() {
         let (mut store, env, usage) = setup();
-        let issued = issue(&mut store, &env, &env, None, Some(1)).unwrap();
+        let issued = issue(&mut store, &env, &env, Scope::Admin, None, Some(1)).unwrap();
         authenticate(&store, &usage, Timestamp(T0.0 + DAY - 1), &issued.token).unwrap();
         assert_invalid(authenticate(
             &store,
@@ -454,7 +497,7 @@ mod tests {
     #[test]
     fn wrong_tokens_are_rejected_without_counting() {
         let (mut store, env, usage) = setup();
-        let issued = issue(&mut store, &env, &env, None, None).unwrap();
+        let issued = issue(&mut store, &env, &env, Scope::Admin, None, None).unwrap();
         let mut wrong = issued.token.clone();
         wrong.replace_range(0..1, if wrong.starts_with('A') { "B" } else { "A" });
         for bad in ["", "x", wrong.as_str(), &issued.record.token_id] {
@@ -466,7 +509,7 @@ mod tests {
     #[test]
     fn a_tampered_stored_hash_fails_the_constant_time_check() {
         let (mut store, env, usage) = setup();
-        let issued = issue(&mut store, &env, &env, None, None).unwrap();
+        let issued = issue(&mut store, &env, &env, Scope::Admin, None, None).unwrap();
         let key = id_key(&issued.record.token_id);
         let mut stored: Value = serde_json::from_slice(&store.get(&key).unwrap().unwrap()).unwrap();
         stored["token_hash"] = json!("0".repeat(64));
@@ -480,20 +523,28 @@ mod tests {
     fn names_and_lifetimes_are_validated_naming_the_field() {
         let (mut store, env, _) = setup();
         for name in ["a\nb", "tab\there", &"x".repeat(101)] {
-            let err = issue(&mut store, &env, &env, Some(name), None).unwrap_err();
+            let err = issue(&mut store, &env, &env, Scope::Admin, Some(name), None).unwrap_err();
             assert_eq!(
                 (err.status(), err.code.as_str()),
                 (400, "INVALID_TOKEN_NAME")
             );
             assert!(err.detail.contains("name"));
         }
-        issue(&mut store, &env, &env, Some(&"é".repeat(100)), None).unwrap();
+        issue(
+            &mut store,
+            &env,
+            &env,
+            Scope::Admin,
+            Some(&"é".repeat(100)),
+            None,
+        )
+        .unwrap();
         for days in [0, 3651] {
-            let err = issue(&mut store, &env, &env, None, Some(days)).unwrap_err();
+            let err = issue(&mut store, &env, &env, Scope::Admin, None, Some(days)).unwrap_err();
             assert_eq!((err.status(), err.code.as_str()), (400, "INVALID_EXPIRY"));
             assert!(err.detail.contains("expires_in_days"));
         }
-        issue(&mut store, &env, &env, None, Some(3650)).unwrap();
+        issue(&mut store, &env, &env, Scope::Admin, None, Some(3650)).unwrap();
         assert_eq!(list(&store, &Usage::new()).unwrap().len(), 2);
     }
 
@@ -508,15 +559,15 @@ mod tests {
         }
         let (mut store, env, _) = setup();
         assert_eq!(
-            issue(&mut store, &env, &NoEntropy, None, None)
+            issue(&mut store, &env, &NoEntropy, Scope::Admin, None, None)
                 .unwrap_err()
                 .code,
             "ENTROPY_UNAVAILABLE"
         );
-        issue(&mut store, &env, &Zeros, None, None).unwrap();
+        issue(&mut store, &env, &Zeros, Scope::Admin, None, None).unwrap();
         let before = snapshot(&store);
         assert_eq!(
-            issue(&mut store, &env, &Zeros, None, None)
+            issue(&mut store, &env, &Zeros, Scope::Admin, None, None)
                 .unwrap_err()
                 .code,
             "TOKEN_COLLISION"
@@ -549,7 +600,7 @@ mod tests {
     fn a_failed_flush_keeps_the_uses_for_the_next_one() {
         let (inner, env, usage) = setup();
         let mut store = FlakyStore { inner, fail: false };
-        let issued = issue(&mut store, &env, &env, None, None).unwrap();
+        let issued = issue(&mut store, &env, &env, Scope::Admin, None, None).unwrap();
         authenticate(&store, &usage, T0, &issued.token).unwrap();
         store.fail = true;
         assert_eq!(
@@ -565,8 +616,8 @@ mod tests {
     #[test]
     fn flushing_skips_tokens_deleted_meanwhile() {
         let (mut store, env, usage) = setup();
-        let kept = issue(&mut store, &env, &env, None, None).unwrap();
-        let gone = issue(&mut store, &env, &env, None, None).unwrap();
+        let kept = issue(&mut store, &env, &env, Scope::Admin, None, None).unwrap();
+        let gone = issue(&mut store, &env, &env, Scope::Admin, None, None).unwrap();
         authenticate(&store, &usage, T0, &kept.token).unwrap();
         authenticate(&store, &usage, T0, &gone.token).unwrap();
         let mut batch = Batch::new();
@@ -581,7 +632,7 @@ mod tests {
     fn has_any_counts_only_tokens_that_still_work() {
         let (mut store, env, _) = setup();
         assert!(!has_any(&store).unwrap());
-        let issued = issue(&mut store, &env, &env, None, None).unwrap();
+        let issued = issue(&mut store, &env, &env, Scope::Admin, None, None).unwrap();
         assert!(has_any(&store).unwrap());
         revoke(&mut store, &issued.record.token_id).unwrap();
         assert!(!has_any(&store).unwrap());

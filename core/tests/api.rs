@@ -11,7 +11,7 @@ use http::{Method, header};
 use mcp_orchestration_core::api::{self, CorsOrigins, Host, Settings};
 use mcp_orchestration_core::ports::{ClientFiles, Fixed, Os};
 use mcp_orchestration_core::usage::Usage;
-use mcp_orchestration_core::{MemoryStore, Result, Store, Timestamp};
+use mcp_orchestration_core::{MemoryStore, Result, Scope, Store, Timestamp};
 use serde_json::{Value, json};
 
 const KEY: &str = "test-api-key";
@@ -277,6 +277,132 @@ fn usage_is_flushed_into_the_store_on_a_write() {
         "a write request folds pending usage into the store"
     );
     assert_eq!(w.get("/v1/tokens").json["tokens"][0]["usage_count"], 1);
+}
+
+/// Creates a token with `scope` (with the API key) and returns its `Authorization` value.
+fn bearer_with(w: &mut World, scope: &str) -> String {
+    let created = w.post("/v1/tokens", json!({ "scope": scope }));
+    assert_eq!(created.status, 201, "{}", created.json);
+    assert_eq!(created.json["scope"], scope);
+    format!("Bearer {}", created.json["token"].as_str().unwrap())
+}
+
+#[test]
+fn every_route_answers_or_refuses_as_its_scope_says() {
+    let mut w = World::new();
+    let bearers: Vec<(Scope, String)> = Scope::ALL
+        .into_iter()
+        .map(|s| (s, bearer_with(&mut w, s.as_str())))
+        .collect();
+    for spec in api::route::ROUTES {
+        let api::route::Access::Scope(needed) = spec.access else {
+            continue;
+        };
+        let path = spec
+            .path
+            .replace("{client_id}", "cursor")
+            .replace("{profile_id}", "scopes")
+            .replace("{server_id}", "memory")
+            .replace("{token_id}", "0000000000000000")
+            .replace("{artifact_id}", &"a".repeat(64));
+        for (has, bearer) in &bearers {
+            let a = w.send(
+                spec.method.clone(),
+                &path,
+                &[("authorization", bearer)],
+                b"{}",
+            );
+            let what = format!("{} {path} with a {has} token", spec.method);
+            if has.allows(needed) {
+                assert!(![401, 403].contains(&a.status), "{what}: {}", a.json);
+            } else {
+                assert_error(&a, 403, "INSUFFICIENT_SCOPE");
+                assert_eq!(a.json["error_type"], "Forbidden", "{what}");
+                assert_eq!(a.json["required_scope"], needed.as_str(), "{what}");
+                assert_eq!(
+                    a.json["detail"],
+                    format!(
+                        "Insufficient scope: this request needs the '{needed}' scope; the token has '{has}'"
+                    ),
+                    "{what}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn an_edit_token_makes_profiles_but_only_admin_sets_or_clears_a_path_override() {
+    let mut w = World::new();
+    let edit = bearer_with(&mut w, "edit");
+    let admin = bearer_with(&mut w, "admin");
+    let mut post = |bearer: &str, body: Value| {
+        w.send(
+            Method::POST,
+            "/v1/clients/cursor/profiles",
+            &[("authorization", bearer)],
+            body.to_string().as_bytes(),
+        )
+    };
+    let path = "/home/u/work/.cursor/mcp.json";
+    assert_eq!(post(&edit, json!({"profile_id": "plain"})).status, 201);
+    assert_eq!(
+        post(&edit, json!({"profile_id": "plain", "config_path": null})).status,
+        201
+    );
+    let refused = post(&edit, json!({"profile_id": "wsl", "config_path": path}));
+    assert_error(&refused, 403, "INSUFFICIENT_SCOPE");
+    assert_eq!(refused.json["required_scope"], "admin");
+    assert_eq!(
+        refused.json["detail"],
+        "Insufficient scope: this request needs the 'admin' scope; the token has 'edit'"
+    );
+    assert_eq!(
+        post(&admin, json!({"profile_id": "wsl", "config_path": path})).status,
+        201
+    );
+    // Re-saving the profile without a path would clear the override: admin too.
+    assert_error(
+        &post(&edit, json!({"profile_id": "wsl"})),
+        403,
+        "INSUFFICIENT_SCOPE",
+    );
+    assert_eq!(
+        w.get("/v1/clients/cursor/profiles").json["config_paths"]["wsl"],
+        path
+    );
+    assert_eq!(
+        w.post("/v1/clients/cursor/profiles", json!({"profile_id": "wsl"}))
+            .status,
+        201,
+        "the API key is admin"
+    );
+}
+
+#[test]
+fn tokens_are_admin_unless_scoped_and_are_listed_with_their_scope() {
+    let mut w = World::new();
+    let default = w.post("/v1/tokens", json!({"name": "old-style"}));
+    assert_eq!(default.json["scope"], "admin");
+    let bearer = format!("Bearer {}", default.json["token"].as_str().unwrap());
+    let listed = w.send(
+        Method::GET,
+        "/v1/tokens",
+        &[("authorization", &bearer)],
+        b"",
+    );
+    assert_eq!(listed.status, 200);
+    bearer_with(&mut w, "read");
+    let scopes: Vec<Value> = w.get("/v1/tokens").json["tokens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["scope"].clone())
+        .collect();
+    assert_eq!(scopes, [json!("admin"), json!("read")]);
+    let bad = w.post("/v1/tokens", json!({"scope": "root"}));
+    assert_error(&bad, 400, "INVALID_FIELD");
+    assert!(bad.json["detail"].as_str().unwrap().contains("scope"));
 }
 
 #[test]

@@ -12,7 +12,7 @@ use std::sync::{PoisonError, RwLock};
 
 use mcp_orchestration_core::api::{self, Host, Settings};
 use mcp_orchestration_core::usage::Usage;
-use mcp_orchestration_core::{Ports, Result, token};
+use mcp_orchestration_core::{Ports, Result, Scope, token};
 
 use crate::files::FsClientFiles;
 use crate::keyring::FileKeyring;
@@ -119,8 +119,15 @@ impl App {
                 if token::has_any(store)? {
                     return Ok(None);
                 }
-                token::issue(store, &SystemClock, &OsEntropy, Some("admin"), None)
-                    .map(|issued| Some(issued.token))
+                token::issue(
+                    store,
+                    &SystemClock,
+                    &OsEntropy,
+                    Scope::Admin,
+                    Some("admin"),
+                    None,
+                )
+                .map(|issued| Some(issued.token))
             })
             .flatten()
     }
@@ -128,7 +135,8 @@ impl App {
 
 /// What operations on this machine work with, for the server and the CLI alike: the system
 /// clock and entropy, the signing keys in `keyring`, the real client config `files`; acting as
-/// `actor`, with no token usage held in memory.
+/// `actor` with the `admin` scope (the machine's owner; the server's requests get the caller's
+/// scope from the core), with no token usage held in memory.
 pub fn ports<'a>(keyring: &'a FileKeyring, files: &'a FsClientFiles, actor: &'a str) -> Ports<'a> {
     Ports {
         clock: &SystemClock,
@@ -137,6 +145,7 @@ pub fn ports<'a>(keyring: &'a FileKeyring, files: &'a FsClientFiles, actor: &'a 
         files: Some(files),
         usage: None,
         actor,
+        scope: Scope::Admin,
     }
 }
 
@@ -191,7 +200,7 @@ mod tests {
                 let app = Arc::clone(&app);
                 let issued = app
                     .db()
-                    .write(|s| token::issue(s, &SystemClock, &OsEntropy, None, None))
+                    .write(|s| token::issue(s, &SystemClock, &OsEntropy, Scope::Read, None, None))
                     .flatten()
                     .unwrap();
                 std::thread::spawn(move || {

@@ -81,9 +81,19 @@ fn tokens_are_created_listed_and_revoked() {
     let home = tempfile::tempdir().unwrap();
     let out = ok(
         home.path(),
-        &["token", "create", "--name", "ci", "--expires-in-days", "30"],
+        &[
+            "token",
+            "create",
+            "--name",
+            "ci",
+            "--expires-in-days",
+            "30",
+            "--scope",
+            "publish",
+        ],
     );
     let token = field(&out, "Generated token:");
+    assert_eq!(field(&out, "Scope:"), "publish", "{out}");
     assert_eq!(token.len(), 43, "{out}");
     assert!(
         out.contains(&format!(
@@ -98,7 +108,9 @@ fn tokens_are_created_listed_and_revoked() {
         .lines()
         .find(|l| l.starts_with(&id))
         .unwrap_or_else(|| panic!("{id} not in {list}"));
-    assert!(row.contains(" ci "), "{row}");
+    assert!(row.contains(" ci ") && row.contains(" publish "), "{row}");
+    assert!(list.starts_with("TOKEN ID "), "{list}");
+    assert!(list.lines().next().unwrap().contains(" SCOPE "), "{list}");
     assert!(
         !list.contains(token),
         "the list never shows the token itself"
@@ -122,9 +134,11 @@ fn token_json_is_the_api_body() {
     let created = json(home.path(), &["token", "create", "--name", "ci"]);
     assert_eq!(created["token"].as_str().unwrap().len(), 43, "{created}");
     assert_eq!(created["name"], "ci");
+    assert_eq!(created["scope"], "admin", "no --scope is admin: {created}");
     let id = created["token_id"].as_str().unwrap();
     let listed = json(home.path(), &["token", "list"]);
     assert_eq!(listed["tokens"][0]["token_id"], id, "{listed}");
+    assert_eq!(listed["tokens"][0]["scope"], "admin", "{listed}");
     assert!(listed["tokens"][0].get("token").is_none(), "{listed}");
     let revoked = json(home.path(), &["token", "revoke", id]);
     assert_eq!(
@@ -179,11 +193,14 @@ fn generate_token_is_token_create() {
             "legacy",
             "--expires-in-days",
             "7",
+            "--scope",
+            "read",
         ],
     );
     assert!(out.starts_with("Generated token: "), "{out}");
     assert_eq!(field(&out, "Generated token:").len(), 43, "{out}");
     assert_ne!(field(&out, "Expires:"), "never", "{out}");
+    assert_eq!(field(&out, "Scope:"), "read", "{out}");
     assert!(listed_row(home.path(), &out).contains(" legacy "));
 
     let err = fails(home.path(), &["generate-token", "--expires-in-days", "0"]);

@@ -80,8 +80,9 @@ fn a_server_starts_answers_and_stops_gracefully() {
         .unwrap_or_else(|| panic!("{list}"))
         .split_whitespace()
         .collect();
-    assert_eq!(row[4], "1", "uses in {list}");
-    assert_ne!(row[3], "-", "last used in {list}");
+    assert_eq!(row[2], "admin", "scope in {list}");
+    assert_eq!(row[5], "1", "uses in {list}");
+    assert_ne!(row[4], "-", "last used in {list}");
 }
 
 #[test]

@@ -1,4 +1,5 @@
 //! Authentication: missing and wrong credentials, API key, tokens (create, list, usage, revoke).
+//! What each scope may do is in `scopes.rs`.
 // Test code: a failed step panics with what went wrong, which is the report.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -31,6 +32,24 @@ fn openapi_marks_every_v1_route_and_only_those_as_needing_credentials() {
     assert!(
         wrong.is_empty(),
         "every /v1/* route needs credentials and nothing else does; openapi.json disagrees on {wrong:?}"
+    );
+}
+
+#[test]
+fn openapi_gives_every_credentialed_route_a_scope_and_no_other() {
+    let scopes = ["read", "edit", "publish", "admin"];
+    let wrong: Vec<String> = operations()
+        .iter()
+        .filter(|op| match op.scope.as_deref() {
+            Some(scope) => !op.needs_credentials || !scopes.contains(&scope),
+            None => op.needs_credentials,
+        })
+        .map(|op| format!("{} (x-scope: {:?})", op.key(), op.scope))
+        .collect();
+    assert!(
+        wrong.is_empty(),
+        "every route that needs credentials names one of {scopes:?} in x-scope, and no other \
+         route does; openapi.json disagrees on {wrong:?}"
     );
 }
 
@@ -137,7 +156,14 @@ fn is_token(s: &str) -> bool {
 /// Creates a token named `name`; returns the creation body.
 fn create_token(client: &Client, body: &Value) -> Value {
     let created = client.post("/v1/tokens", body).expect(201);
-    for field in ["token", "token_id", "name", "created_at", "expires_at"] {
+    for field in [
+        "token",
+        "token_id",
+        "name",
+        "scope",
+        "created_at",
+        "expires_at",
+    ] {
         assert!(
             created.get(field).is_some(),
             "token creation lacks {field}: {created}"
@@ -185,6 +211,7 @@ fn tokens_are_created_listed_without_secret_and_work() {
     for field in [
         "token_id",
         "name",
+        "scope",
         "created_at",
         "last_used",
         "usage_count",
@@ -280,6 +307,7 @@ fn revoking_an_unknown_token_is_404() {
         .expect_error(404);
 }
 
+/// A token created without a scope is `admin`, as the API key is.
 #[test]
 fn a_token_can_do_what_the_api_key_can() {
     let t = target();
@@ -291,4 +319,6 @@ fn a_token_can_do_what_the_api_key_can() {
     bearer
         .get(&config_path(CLIENT, &profile, "/draft"))
         .expect(200);
+    assert_eq!(created["scope"], "admin", "{created}");
+    bearer.get("/v1/tokens").expect(200);
 }

@@ -1,27 +1,42 @@
-//! Who is calling: a bearer token or the API key, checked in constant time.
+//! Who is calling, and with what scope: a bearer token (its own scope) or the API key (`admin`),
+//! checked in constant time.
 
 use http::{HeaderMap, header};
 
 use super::Host;
 use crate::error::{Code, Error, Result};
+use crate::scope::Scope;
 use crate::store::Store;
 use crate::token;
 
 /// The caller of an authenticated request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Caller {
-    /// The holder of the `X-API-Key`.
+    /// The holder of the `X-API-Key`: `admin`.
     ApiKey,
-    /// The holder of the token with this id.
-    Token(String),
+    /// The holder of the token with this id and scope.
+    Token {
+        /// The token's id.
+        id: String,
+        /// What the token may do.
+        scope: Scope,
+    },
 }
 
 impl Caller {
+    /// What the caller may do.
+    pub fn scope(&self) -> Scope {
+        match self {
+            Self::ApiKey => Scope::Admin,
+            Self::Token { scope, .. } => *scope,
+        }
+    }
+
     /// A short label for records (`api-key` or `token:<id>`).
     pub fn label(&self) -> String {
         match self {
             Self::ApiKey => "api-key".to_owned(),
-            Self::Token(id) => format!("token:{id}"),
+            Self::Token { id, .. } => format!("token:{id}"),
         }
     }
 }
@@ -43,7 +58,10 @@ pub(super) fn authenticate<S: Store + ?Sized>(
             return Err(invalid());
         }
         let record = token::authenticate(store, host.usage, host.clock.now(), token.trim())?;
-        return Ok(Caller::Token(record.token_id));
+        return Ok(Caller::Token {
+            id: record.token_id,
+            scope: record.scope,
+        });
     }
     if let Some(value) = headers.get("x-api-key") {
         let presented = value.to_str().map_err(|_| invalid())?;

@@ -1,9 +1,9 @@
 //! The `/v1` HTTP API as a pure function: `handle(request, store, host) -> response`.
 //!
-//! Routing, auth, CORS, the body limit, reading inputs and mapping errors live here, so every
-//! host answers the same; the work itself is the [`crate::ops`] operation each route names. A
-//! host converts its request type into [`Request`], picks a store (a read-only view is enough
-//! when [`is_read_only`] says so), and converts the [`Response`] back.
+//! Routing, auth and scopes, CORS, the body limit, reading inputs and mapping errors live here,
+//! so every host answers the same; the work itself is the [`crate::ops`] operation each route
+//! names. A host converts its request type into [`Request`], picks a store (a read-only view is
+//! enough when [`is_read_only`] says so), and converts the [`Response`] back.
 
 mod auth;
 mod cors;
@@ -23,6 +23,7 @@ use serde::de::DeserializeOwned;
 use crate::error::{Code, Error, ErrorKind, Result};
 use crate::ops;
 use crate::ports::{ClientFiles, Clock, Entropy, Keyring, Ports};
+use crate::scope::{self, Scope};
 use crate::store::Store;
 use crate::token;
 use crate::usage::Usage;
@@ -91,8 +92,8 @@ pub struct Host<'a> {
 }
 
 impl<'a> Host<'a> {
-    /// The ports an operation gets, acting as `actor`.
-    fn ports(&self, actor: &'a str) -> Ports<'a> {
+    /// The ports an operation gets, acting as `actor` with `scope`.
+    fn ports(&self, actor: &'a str, scope: Scope) -> Ports<'a> {
         Ports {
             clock: self.clock,
             entropy: self.entropy,
@@ -100,6 +101,7 @@ impl<'a> Host<'a> {
             files: self.files,
             usage: Some(self.usage),
             actor,
+            scope,
         }
     }
 }
@@ -178,9 +180,14 @@ fn dispatch<S: Store + ?Sized>(
         parts.method.clone()
     };
     let (spec, params) = route::resolve(&method, parts.uri.path())?;
-    let actor = match spec.access {
-        route::Access::Public => String::new(),
-        route::Access::Credentials => auth::authenticate(&parts.headers, store, host)?.label(),
+    // Public routes run no operation that looks at the scope: give them the least.
+    let (actor, scope) = match spec.access {
+        route::Access::Public => (String::new(), Scope::Read),
+        route::Access::Scope(needed) => {
+            let caller = auth::authenticate(&parts.headers, store, host)?;
+            scope::require(caller.scope(), needed)?;
+            (caller.label(), caller.scope())
+        }
     };
     let req = Routed {
         spec,
@@ -188,7 +195,7 @@ fn dispatch<S: Store + ?Sized>(
         query: parts.uri.query(),
         body,
     };
-    let res = answer(&req, store, &host.ports(&actor), host)?;
+    let res = answer(&req, store, &host.ports(&actor, scope), host)?;
     if !is_read_only(&method) && !host.usage.is_empty() {
         // Writes already cost a commit; fold pending token usage in while we are here. A
         // failed flush keeps the counts in memory for the next try, so it cannot fail the write.

@@ -107,7 +107,7 @@ fn doc(route: Route) -> Doc {
             "putProfile",
             "Clients",
             "Create or update a profile",
-            "Creates the profile, or updates it if it exists. `config_path` overrides where a deploy writes the client's config file (for WSL, remote or Store installs); without it the client's default path is used. It must name a file of the client's format, and on a host that writes files it must resolve (symlinks and `..` followed) inside the home directory or a `serve --allow-path` prefix; else 400 `PATH_NOT_ALLOWED`.",
+            "Creates the profile, or updates it if it exists. `config_path` overrides where a deploy writes the client's config file (for WSL, remote or Store installs); without it the client's default path is used. It must name a file of the client's format, and on a host that writes files it must resolve (symlinks and `..` followed) inside the home directory or a `serve --allow-path` prefix; else 400 `PATH_NOT_ALLOWED`. Creating a profile needs the `edit` scope, but setting `config_path`, or clearing the override of a profile that has one, needs `admin` (a 403 `INSUFFICIENT_SCOPE` otherwise).",
             "The profile as stored.",
             schema::<clients::SetProfile>,
             schema::<clients::ProfileSaved>,
@@ -251,7 +251,7 @@ fn doc(route: Route) -> Doc {
             "createToken",
             "Tokens",
             "Create a bearer token",
-            "The token itself is shown only in this answer; only its hash is stored.",
+            "The token itself is shown only in this answer; only its hash is stored. `scope` says what it may do (`read`, `edit`, `publish` or `admin`); without one it is `admin`.",
             "The token was created.",
             schema::<tokens::CreateToken>,
             schema::<tokens::TokenCreated>,
@@ -260,7 +260,7 @@ fn doc(route: Route) -> Doc {
             "listTokens",
             "Tokens",
             "List tokens",
-            "Every token's metadata and usage; never the token itself.",
+            "Every token's metadata, scope and usage; never the token itself. Listing tokens is token administration, so it needs `admin`: a machine that only pulls configs must not enumerate the other tokens.",
             "The tokens.",
             schema::<ops::Nothing>,
             schema::<tokens::TokenList>,
@@ -392,7 +392,7 @@ fn non_null(mut schema: Value) -> Value {
     schema
 }
 
-const DESCRIPTION: &str = "Manages the MCP server configurations of AI client apps (Claude Desktop, Cursor, VS Code, ...) from one place: a catalog of MCP servers, a registry of client apps and their profiles, per-profile drafts, validation against each client's limits, Ed25519-signed SHA-256-content-addressed artifacts, deployment into a client's real config file (merged, backed up, atomic) and diffs.\n\nEvery `/v1` route needs credentials: `Authorization: Bearer <token>` or `X-API-Key: <key>`. `/health`, `/openapi.json` and `/docs` do not.\n\nJSON in, JSON out (`Content-Type: application/json`). Ids (`client_id`, `profile_id`, `server_id`, draft entry names, `token_id`) match `^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`; a malformed id is a 400 naming the field, a well-formed id that does not exist is a 404. Request bodies are limited to 1 MiB, and a field a request does not take is a 400 `UNKNOWN_FIELD`. Every error is `{\"detail\", \"error_type\", \"code\"}`; `x-error-codes` lists every code with its status and meaning.";
+const DESCRIPTION: &str = "Manages the MCP server configurations of AI client apps (Claude Desktop, Cursor, VS Code, ...) from one place: a catalog of MCP servers, a registry of client apps and their profiles, per-profile drafts, validation against each client's limits, Ed25519-signed SHA-256-content-addressed artifacts, deployment into a client's real config file (merged, backed up, atomic) and diffs.\n\nEvery `/v1` route needs credentials: `Authorization: Bearer <token>` or `X-API-Key: <key>`. `/health`, `/openapi.json` and `/docs` do not. No or wrong credentials are a 401.\n\nEach token has a scope, and each operation names the scope it needs in `x-scope`; a scope allows everything the ones before it allow. `read`: every `GET` except the token listing, and `POST /v1/config/diff` (which changes nothing). `edit`: drafts, validation and creating profiles. `publish`: publishing and deploying. `admin`: tokens (listing them too: a machine that only pulls configs must not see the other tokens), signing keys and profile path overrides (`config_path`). The API key is `admin`; a token created without a scope is `admin`. A request beyond the token's scope is a 403 `INSUFFICIENT_SCOPE` whose detail names the scope needed and `required_scope` carries it.\n\nJSON in, JSON out (`Content-Type: application/json`). Ids (`client_id`, `profile_id`, `server_id`, draft entry names, `token_id`) match `^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`; a malformed id is a 400 naming the field, a well-formed id that does not exist is a 404. Request bodies are limited to 1 MiB, and a field a request does not take is a 400 `UNKNOWN_FIELD`. Every error is `{\"detail\", \"error_type\", \"code\"}`; `x-error-codes` lists every code with its status and meaning.";
 
 const TAGS: [(&str, &str); 8] = [
     (
@@ -420,7 +420,7 @@ const TAGS: [(&str, &str); 8] = [
         "The catalog of MCP servers that can be added to a draft.",
     ),
     ("Keys", "The Ed25519 signing key pair."),
-    ("Tokens", "Bearer tokens for the API."),
+    ("Tokens", "Bearer tokens for the API, each with a scope."),
 ];
 
 /// The names of a path pattern's parameters, in order.
@@ -477,9 +477,12 @@ fn operation(
         "tags": [doc.tag],
         "security": match spec.access {
             Access::Public => json!([]),
-            Access::Credentials => json!([{"bearerAuth": []}, {"apiKeyAuth": []}]),
+            Access::Scope(_) => json!([{"bearerAuth": []}, {"apiKeyAuth": []}]),
         },
     });
+    if let Access::Scope(scope) = spec.access {
+        op["x-scope"] = Value::from(scope.as_str());
+    }
     if !doc.description.is_empty() {
         op["description"] = Value::from(doc.description);
     }
@@ -557,8 +560,9 @@ fn error_kinds(spec: &RouteSpec) -> Vec<ErrorKind> {
     if params || body || spec.input == Input::Query {
         kinds.push(ErrorKind::BadRequest);
     }
-    if spec.access == Access::Credentials {
+    if let Access::Scope(_) = spec.access {
         kinds.push(ErrorKind::Unauthorized);
+        kinds.push(ErrorKind::Forbidden);
     }
     if params || spec.route == Route::PublicKey {
         kinds.push(ErrorKind::NotFound);
@@ -593,6 +597,10 @@ fn error_responses() -> Value {
         (
             ErrorKind::Unauthorized,
             "No credentials (code `AUTHENTICATION_REQUIRED`, detail starts `Authentication required` and names both header forms), or wrong ones (code `INVALID_CREDENTIALS`, detail `Invalid authentication credentials`).",
+        ),
+        (
+            ErrorKind::Forbidden,
+            "The credentials are valid but the token's scope does not allow the request (the operation's `x-scope`, or `admin` to set or clear a profile's `config_path`): the detail names the scope needed and the token's, and `required_scope` the scope needed.",
         ),
         (
             ErrorKind::NotFound,
@@ -637,14 +645,15 @@ fn error_responses() -> Value {
 fn error_schema() -> Value {
     json!({
         "type": "object",
-        "description": "Every error answer; some carry more fields (a refused publish: the validation `errors` and `warnings`).",
+        "description": "Every error answer; some carry more fields (a refused publish: the validation `errors` and `warnings`; a refused scope: `required_scope`).",
         "required": ["detail", "error_type", "code"],
         "properties": {
             "detail": {"type": "string", "description": "One human sentence saying exactly what is wrong."},
-            "error_type": {"type": "string", "description": "The kind of error.", "enum": ["BadRequest", "Unauthorized", "NotFound", "MethodNotAllowed", "Conflict", "PayloadTooLarge", "InternalError"]},
+            "error_type": {"type": "string", "description": "The kind of error.", "enum": ["BadRequest", "Unauthorized", "Forbidden", "NotFound", "MethodNotAllowed", "Conflict", "PayloadTooLarge", "InternalError"]},
             "code": {"$ref": "#/components/schemas/Code"},
             "errors": {"type": "array", "items": {"$ref": "#/components/schemas/Issue"}, "description": "With `VALIDATION_FAILED`: the validation errors."},
             "warnings": {"type": "array", "items": {"$ref": "#/components/schemas/Issue"}, "description": "With `VALIDATION_FAILED`: the validation warnings."},
+            "required_scope": {"$ref": "#/components/schemas/Scope", "description": "With `INSUFFICIENT_SCOPE`: the scope the request needs."},
         },
     })
 }
@@ -797,12 +806,20 @@ mod tests {
         for (method, path, op, _) in operations(&doc) {
             if path.starts_with("/v1/") {
                 assert_eq!(op["security"], either, "{method} {path}");
+                for status in ["401", "403"] {
+                    assert!(
+                        op["responses"].get(status).is_some(),
+                        "{method} {path} lacks a {status} response"
+                    );
+                }
+                let scope = op["x-scope"].as_str().unwrap_or_default();
                 assert!(
-                    op["responses"].get("401").is_some(),
-                    "{method} {path} lacks a 401 response"
+                    crate::Scope::parse(scope).is_some(),
+                    "{method} {path}: x-scope {scope:?}"
                 );
             } else {
                 assert_eq!(op["security"], serde_json::json!([]), "{method} {path}");
+                assert!(op.get("x-scope").is_none(), "{method} {path}");
             }
         }
     }
@@ -1351,6 +1368,16 @@ mod tests {
             api.send("GET", "/v1/tokens", Some(("Authorization", &token)), "")
                 .0,
             200
+        );
+        let (status, read) = api.call("POST", "/v1/tokens", r#"{"scope": "read"}"#);
+        assert_eq!((status, &read["scope"]), (201, &json!("read")));
+        let read = format!("Bearer {}", read["token"].as_str().unwrap());
+        let (status, refused) = api.send("GET", "/v1/tokens", Some(("Authorization", &read)), "");
+        assert_eq!((status, &refused["required_scope"]), (403, &json!("admin")));
+        assert_eq!(
+            api.send("POST", "/v1/tokens", Some(("Authorization", &read)), "{}")
+                .0,
+            403
         );
         let revoke = format!("/v1/tokens/{}", created["token_id"].as_str().unwrap());
         assert_eq!(api.call("DELETE", &revoke, "").0, 200);

@@ -1,10 +1,11 @@
-//! The route table: every path and method the API serves, who may call it and where its input
-//! comes from, in one list that the router, auth and the OpenAPI generator read.
+//! The route table: every path and method the API serves, the scope it needs and where its
+//! input comes from, in one list that the router, auth and the OpenAPI generator read.
 
 use http::Method;
 use percent_encoding::percent_decode_str;
 
 use crate::error::{Code, Error, Result};
+use crate::scope::Scope;
 
 /// What a request asks for, once routed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -67,8 +68,8 @@ pub enum Route {
 pub enum Access {
     /// Anyone: no credentials needed.
     Public,
-    /// A valid token or the API key.
-    Credentials,
+    /// The API key, or a valid token whose scope allows this one.
+    Scope(Scope),
 }
 
 /// Where a route's input comes from, besides its path parameters.
@@ -94,7 +95,7 @@ pub struct RouteSpec {
     pub path: &'static str,
     /// What it routes to.
     pub route: Route,
-    /// Who may call it.
+    /// Who may call it: anyone, or credentials with a scope.
     pub access: Access,
     /// Where its input comes from.
     pub input: Input,
@@ -106,14 +107,10 @@ const fn spec(
     method: Method,
     path: &'static str,
     route: Route,
+    access: Access,
     input: Input,
     status: u16,
 ) -> RouteSpec {
-    let access = if matches!(route, Route::Health | Route::OpenApi | Route::Docs) {
-        Access::Public
-    } else {
-        Access::Credentials
-    };
     RouteSpec {
         method,
         path,
@@ -127,36 +124,46 @@ const fn spec(
 const GET: Method = Method::GET;
 const POST: Method = Method::POST;
 const DELETE: Method = Method::DELETE;
+const PUBLIC: Access = Access::Public;
+/// Every `GET`, and `POST /v1/config/diff`: nothing changes.
+const READ: Access = Access::Scope(Scope::Read);
+/// Drafts, validation, creating profiles (a path override needs `admin`: `ops::clients`).
+const EDIT: Access = Access::Scope(Scope::Edit);
+/// Publishing and deploying.
+const PUBLISH: Access = Access::Scope(Scope::Publish);
+/// Tokens (listing them too: a machine that pulls configs must not see the other tokens) and
+/// signing keys.
+const ADMIN: Access = Access::Scope(Scope::Admin);
 
 /// Every route served: the one list that routing, auth, `/openapi.json` and the black-box
 /// suite (which reads `/openapi.json`) derive from.
 #[rustfmt::skip]
 pub static ROUTES: &[RouteSpec] = &[
-    spec(GET, "/health", Route::Health, Input::Path, 200),
-    spec(GET, "/openapi.json", Route::OpenApi, Input::Path, 200),
-    spec(GET, "/docs", Route::Docs, Input::Path, 200),
-    spec(GET, "/v1/clients", Route::ListClients, Input::Path, 200),
-    spec(GET, "/v1/clients/{client_id}/profiles", Route::ListProfiles, Input::Path, 200),
-    spec(POST, "/v1/clients/{client_id}/profiles", Route::PutProfile, Input::Body, 201),
-    spec(POST, "/v1/config/diff", Route::Diff, Input::Body, 200),
-    spec(GET, "/v1/config/{client_id}/{profile_id}", Route::LatestConfig, Input::Path, 200),
-    spec(POST, "/v1/config/{client_id}/{profile_id}/draft/add", Route::DraftAdd, Input::Body, 200),
-    spec(POST, "/v1/config/{client_id}/{profile_id}/draft/remove", Route::DraftRemove, Input::Body, 200),
-    spec(GET, "/v1/config/{client_id}/{profile_id}/draft", Route::DraftGet, Input::Path, 200),
-    spec(DELETE, "/v1/config/{client_id}/{profile_id}/draft", Route::DraftClear, Input::Path, 200),
-    spec(POST, "/v1/config/{client_id}/{profile_id}/validate", Route::Validate, Input::OptionalBody, 200),
-    spec(POST, "/v1/config/{client_id}/{profile_id}/publish", Route::Publish, Input::OptionalBody, 200),
-    spec(POST, "/v1/config/{client_id}/{profile_id}/deploy", Route::Deploy, Input::OptionalBody, 200),
-    spec(GET, "/v1/config/{client_id}/{profile_id}/history", Route::History, Input::Path, 200),
-    spec(GET, "/v1/config/{client_id}/{profile_id}/deployed", Route::Deployed, Input::Path, 200),
-    spec(GET, "/v1/servers", Route::ListServers, Input::Query, 200),
-    spec(GET, "/v1/servers/{server_id}", Route::GetServer, Input::Path, 200),
-    spec(POST, "/v1/keys/initialize", Route::InitKeys, Input::OptionalBody, 200),
-    spec(GET, "/v1/keys/public", Route::PublicKey, Input::Path, 200),
-    spec(POST, "/v1/tokens", Route::CreateToken, Input::OptionalBody, 201),
-    spec(GET, "/v1/tokens", Route::ListTokens, Input::Path, 200),
-    spec(DELETE, "/v1/tokens/{token_id}", Route::RevokeToken, Input::Path, 200),
-    spec(GET, "/v1/artifacts/{artifact_id}", Route::GetArtifact, Input::Path, 200),
+    spec(GET, "/health", Route::Health, PUBLIC, Input::Path, 200),
+    spec(GET, "/openapi.json", Route::OpenApi, PUBLIC, Input::Path, 200),
+    spec(GET, "/docs", Route::Docs, PUBLIC, Input::Path, 200),
+    spec(GET, "/v1/clients", Route::ListClients, READ, Input::Path, 200),
+    spec(GET, "/v1/clients/{client_id}/profiles", Route::ListProfiles, READ, Input::Path, 200),
+    spec(POST, "/v1/clients/{client_id}/profiles", Route::PutProfile, EDIT, Input::Body, 201),
+    spec(POST, "/v1/config/diff", Route::Diff, READ, Input::Body, 200),
+    spec(GET, "/v1/config/{client_id}/{profile_id}", Route::LatestConfig, READ, Input::Path, 200),
+    spec(POST, "/v1/config/{client_id}/{profile_id}/draft/add", Route::DraftAdd, EDIT, Input::Body, 200),
+    spec(POST, "/v1/config/{client_id}/{profile_id}/draft/remove", Route::DraftRemove, EDIT, Input::Body, 200),
+    spec(GET, "/v1/config/{client_id}/{profile_id}/draft", Route::DraftGet, READ, Input::Path, 200),
+    spec(DELETE, "/v1/config/{client_id}/{profile_id}/draft", Route::DraftClear, EDIT, Input::Path, 200),
+    spec(POST, "/v1/config/{client_id}/{profile_id}/validate", Route::Validate, EDIT, Input::OptionalBody, 200),
+    spec(POST, "/v1/config/{client_id}/{profile_id}/publish", Route::Publish, PUBLISH, Input::OptionalBody, 200),
+    spec(POST, "/v1/config/{client_id}/{profile_id}/deploy", Route::Deploy, PUBLISH, Input::OptionalBody, 200),
+    spec(GET, "/v1/config/{client_id}/{profile_id}/history", Route::History, READ, Input::Path, 200),
+    spec(GET, "/v1/config/{client_id}/{profile_id}/deployed", Route::Deployed, READ, Input::Path, 200),
+    spec(GET, "/v1/servers", Route::ListServers, READ, Input::Query, 200),
+    spec(GET, "/v1/servers/{server_id}", Route::GetServer, READ, Input::Path, 200),
+    spec(POST, "/v1/keys/initialize", Route::InitKeys, ADMIN, Input::OptionalBody, 200),
+    spec(GET, "/v1/keys/public", Route::PublicKey, READ, Input::Path, 200),
+    spec(POST, "/v1/tokens", Route::CreateToken, ADMIN, Input::OptionalBody, 201),
+    spec(GET, "/v1/tokens", Route::ListTokens, ADMIN, Input::Path, 200),
+    spec(DELETE, "/v1/tokens/{token_id}", Route::RevokeToken, ADMIN, Input::Path, 200),
+    spec(GET, "/v1/artifacts/{artifact_id}", Route::GetArtifact, READ, Input::Path, 200),
 ];
 
 /// Path parameters of a routed request, percent-decoded, in pattern order.
@@ -311,6 +318,21 @@ mod tests {
                     a.path
                 );
             }
+        }
+    }
+
+    #[test]
+    fn scopes_follow_the_rule() {
+        for spec in ROUTES {
+            let expected = match (&spec.method, spec.route) {
+                _ if !spec.path.starts_with("/v1/") => PUBLIC,
+                (_, Route::ListTokens | Route::CreateToken | Route::RevokeToken) => ADMIN,
+                (_, Route::InitKeys) => ADMIN,
+                (&Method::GET, _) | (_, Route::Diff) => READ,
+                (_, Route::Publish | Route::Deploy) => PUBLISH,
+                _ => EDIT,
+            };
+            assert_eq!(spec.access, expected, "{} {}", spec.method, spec.path);
         }
     }
 

@@ -12,6 +12,7 @@ use crate::error::{Code, Error, Result};
 use crate::id;
 use crate::ports::Ports;
 use crate::records::{self, ProfileRecord};
+use crate::scope::{self, Scope};
 use crate::store::{Batch, Store};
 
 /// The answer of [`list`].
@@ -104,7 +105,8 @@ pub struct ProfileSaved {
     pub config_path: Option<String>,
 }
 
-/// Creates a profile, or sets (or clears) its config path override.
+/// Creates a profile, or sets (or clears) its config path override. Setting or clearing an
+/// override decides where deploys write, so it needs the `admin` scope.
 pub fn set_profile<S: Store + ?Sized>(
     store: &mut S,
     ports: &Ports<'_>,
@@ -112,6 +114,10 @@ pub fn set_profile<S: Store + ?Sized>(
 ) -> Result<ProfileSaved> {
     let client = client(&input.client_id)?;
     let profile_id = id::check("profile_id", &input.profile_id)?;
+    let existing = records::profile(store, client.client_id(), profile_id)?;
+    if input.config_path.is_some() || existing.as_ref().is_some_and(|p| p.config_path.is_some()) {
+        scope::require(ports.scope, Scope::Admin)?;
+    }
     if let Some(path) = &input.config_path {
         check_path(path)?;
         // Where the host writes files, the path must be confined there; elsewhere it is applied
@@ -123,8 +129,7 @@ pub fn set_profile<S: Store + ?Sized>(
             None => confine::check_file_name(client, path)?,
         }
     }
-    let created_at = records::profile(store, client.client_id(), profile_id)?
-        .map_or_else(|| ports.clock.now(), |p| p.created_at);
+    let created_at = existing.map_or_else(|| ports.clock.now(), |p| p.created_at);
     let record = ProfileRecord {
         profile_id: profile_id.to_owned(),
         config_path: input.config_path,

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::{Nothing, Outcome};
 use crate::error::Result;
 use crate::ports::Ports;
+use crate::scope::Scope;
 use crate::store::Store;
 use crate::timestamp::Timestamp;
 use crate::token::{self, TokenRecord};
@@ -23,6 +24,9 @@ pub struct CreateToken {
     #[serde(default)]
     #[schemars(range(min = 1, max = 3650))]
     pub expires_in_days: Option<u32>,
+    /// What the token may do: `read`, `edit`, `publish` or `admin`; absent: `admin`.
+    #[serde(default)]
+    pub scope: Option<Scope>,
 }
 
 /// The answer of [`create`]: the only time the token is shown.
@@ -35,6 +39,8 @@ pub struct TokenCreated {
     pub token_id: String,
     /// Its name.
     pub name: Option<String>,
+    /// What it may do.
+    pub scope: Scope,
     /// When it was issued.
     pub created_at: Timestamp,
     /// When it expires, if ever.
@@ -43,7 +49,7 @@ pub struct TokenCreated {
     pub message: String,
 }
 
-/// Issues a token.
+/// Issues a token with the scope asked for (`admin` when none is).
 pub fn create<S: Store + ?Sized>(
     store: &mut S,
     ports: &Ports<'_>,
@@ -53,6 +59,7 @@ pub fn create<S: Store + ?Sized>(
         store,
         ports.clock,
         ports.entropy,
+        input.scope.unwrap_or(Scope::Admin),
         input.name.as_deref(),
         input.expires_in_days,
     )?;
@@ -61,6 +68,7 @@ pub fn create<S: Store + ?Sized>(
         token: issued.token,
         token_id: r.token_id,
         name: r.name,
+        scope: r.scope,
         created_at: r.created_at,
         expires_at: r.expires_at,
         message: "Store this token now: it is shown only once".to_owned(),
@@ -75,6 +83,8 @@ pub struct TokenInfo {
     pub token_id: String,
     /// Its name.
     pub name: Option<String>,
+    /// What it may do.
+    pub scope: Scope,
     /// When it was issued.
     pub created_at: Timestamp,
     /// Its latest use.
@@ -90,6 +100,7 @@ impl From<TokenRecord> for TokenInfo {
         Self {
             token_id: r.token_id,
             name: r.name,
+            scope: r.scope,
             created_at: r.created_at,
             last_used: r.last_used,
             usage_count: r.usage_count,

@@ -58,6 +58,7 @@ fn legacy_program_command(program: &OsStr) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use clap::Parser;
+    use mcp_orchestration_core::Scope;
 
     use super::*;
     use crate::cli::{Cli, Command, LocalCommand, Output, TokenCommand};
@@ -75,10 +76,15 @@ mod tests {
         Cli::try_parse_from(args_for_clap(args.iter().map(OsString::from))).map(|c| c.command)
     }
 
-    fn token_create(name: Option<&str>, expires_in_days: Option<u32>) -> Command {
+    fn token_create(
+        name: Option<&str>,
+        expires_in_days: Option<u32>,
+        scope: Option<Scope>,
+    ) -> Command {
         Command::Local(LocalCommand::Token(TokenCommand::Create {
             name: name.map(str::to_owned),
             expires_in_days,
+            scope,
             output: Output::default(),
         }))
     }
@@ -99,7 +105,11 @@ mod tests {
                 "30"
             ])
             .unwrap(),
-            token_create(Some("ci"), Some(30))
+            token_create(Some("ci"), Some(30), None)
+        );
+        assert_eq!(
+            parse_argv(&["mcp-orchestration", "generate-token", "--scope", "read"]).unwrap(),
+            token_create(None, None, Some(Scope::Read))
         );
         assert!(parse_argv(&["mcp-orchestration", "generate-token", "extra"]).is_err());
     }
@@ -130,7 +140,7 @@ mod tests {
         );
         assert_eq!(
             parse_argv(&["./mcp-orchestration-generate-token.exe"]).unwrap(),
-            token_create(None, None)
+            token_create(None, None, None)
         );
         // The program's options, not a second command name, follow the symlink's name.
         assert!(parse_argv(&["mcp-orchestration-serve-http", "serve"]).is_err());

@@ -1,7 +1,9 @@
 //! The commands that work on the local store and key files of $MCP_ORCHESTRATION_HOME, no
 //! server needed: each is one operation of the core.
 
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Subcommand};
+use mcp_orchestration_core::Scope as TokenScope;
 
 /// The `--json` option every local command takes.
 #[derive(Debug, Clone, Copy, Default, Args, PartialEq, Eq)]
@@ -95,6 +97,11 @@ pub enum TokenCommand {
         /// Days until the token expires (default: never).
         #[arg(long)]
         expires_in_days: Option<u32>,
+        /// What the token may do (default: admin): read = every GET but the token list, and
+        /// diffs; edit = drafts, validation, new profiles; publish = publish and deploy; admin =
+        /// tokens, keys, profile path overrides. Each includes the ones before it.
+        #[arg(long, value_parser = token_scope())]
+        scope: Option<TokenScope>,
         /// `--json`.
         #[command(flatten)]
         output: Output,
@@ -185,6 +192,12 @@ pub enum DraftCommand {
     Show(Scope),
     /// Remove every entry from the draft.
     Clear(Scope),
+}
+
+/// One of the scopes' names, as the scope.
+fn token_scope() -> impl TypedValueParser<Value = TokenScope> {
+    PossibleValuesParser::new(TokenScope::ALL.map(TokenScope::as_str))
+        .try_map(|name| TokenScope::parse(&name).ok_or("not a scope"))
 }
 
 /// `KEY=VALUE` as its two halves; the key must not be empty.

@@ -235,9 +235,23 @@ mod tests {
             LocalCommand::Token(TokenCommand::Create {
                 name: Some("ci".into()),
                 expires_in_days: Some(30),
+                scope: None,
                 output: TEXT,
             })
         );
+        for scope in mcp_orchestration_core::Scope::ALL {
+            assert_eq!(
+                local(&["token", "create", "--scope", scope.as_str()]),
+                LocalCommand::Token(TokenCommand::Create {
+                    name: None,
+                    expires_in_days: None,
+                    scope: Some(scope),
+                    output: TEXT,
+                })
+            );
+        }
+        assert!(parse(&["token", "create", "--scope", "root"]).is_err());
+        assert!(parse(&["token", "create", "--scope", "Admin"]).is_err());
         assert_eq!(
             local(&["token", "list", "--json"]),
             LocalCommand::Token(TokenCommand::List(JSON))

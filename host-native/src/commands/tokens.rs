@@ -15,6 +15,7 @@ pub(super) fn run(command: TokenCommand) -> ExitCode {
         TokenCommand::Create {
             name,
             expires_in_days,
+            scope,
             output,
         } => run_op(
             output,
@@ -26,6 +27,7 @@ pub(super) fn run(command: TokenCommand) -> ExitCode {
                         CreateToken {
                             name,
                             expires_in_days,
+                            scope,
                         },
                     )
                 })
@@ -52,10 +54,11 @@ pub(super) fn run(command: TokenCommand) -> ExitCode {
 }
 
 /// What `token create` prints: the token on the first line (`Generated token: <token>`, which
-/// scripts parse), its id and expiry, how to use it and how to keep it safe.
+/// scripts parse), its id, scope and expiry, how to use it and how to keep it safe.
 fn created_message(created: &TokenCreated) -> String {
     let token = &created.token;
     let id = &created.token_id;
+    let scope = created.scope;
     let expires = created
         .expires_at
         .map_or_else(|| "never".to_owned(), |t| t.to_rfc3339());
@@ -63,6 +66,7 @@ fn created_message(created: &TokenCreated) -> String {
     format!(
         "Generated token: {token}
 Token id: {id}
+Scope: {scope}
 Expires: {expires}
 
 Use it with curl:
@@ -89,6 +93,7 @@ fn token_table(tokens: &[TokenInfo]) -> String {
         [
             "TOKEN ID",
             "NAME",
+            "SCOPE",
             "CREATED",
             "LAST USED",
             "USES",
@@ -98,6 +103,7 @@ fn token_table(tokens: &[TokenInfo]) -> String {
             [
                 t.token_id.clone(),
                 t.name.clone().unwrap_or_else(|| "-".to_owned()),
+                t.scope.to_string(),
                 t.created_at.to_rfc3339(),
                 when(t.last_used),
                 t.usage_count.to_string(),
@@ -109,7 +115,7 @@ fn token_table(tokens: &[TokenInfo]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use mcp_orchestration_core::Timestamp;
+    use mcp_orchestration_core::{Scope, Timestamp};
 
     use super::*;
 
@@ -120,6 +126,7 @@ mod tests {
             token: token.to_owned(),
             token_id: "0123456789abcdef".to_owned(),
             name: Some("ci".to_owned()),
+            scope: Scope::Publish,
             created_at: Timestamp(1_764_117_357_123),
             expires_at: None,
             message: String::new(),
@@ -128,7 +135,8 @@ mod tests {
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines[0], format!("Generated token: {token}"));
         assert_eq!(lines[1], "Token id: 0123456789abcdef");
-        assert_eq!(lines[2], "Expires: never");
+        assert_eq!(lines[2], "Scope: publish");
+        assert_eq!(lines[3], "Expires: never");
         for expected in [
             format!("  curl -H \"Authorization: Bearer {token}\" http://127.0.0.1:8000/v1/clients"),
             "  import requests".to_owned(),
@@ -150,7 +158,7 @@ mod tests {
         created.expires_at = Some(Timestamp(1_766_709_357_123));
         let text = created_message(&created);
         assert_eq!(
-            text.lines().nth(2),
+            text.lines().nth(3),
             Some("Expires: 2025-12-26T00:35:57.123Z")
         );
     }
@@ -160,6 +168,7 @@ mod tests {
         let info = |id: &str, name: Option<&str>, uses| TokenInfo {
             token_id: id.to_owned(),
             name: name.map(str::to_owned),
+            scope: Scope::Read,
             created_at: Timestamp(1_764_117_357_123),
             last_used: (uses > 0).then_some(Timestamp(1_764_117_400_000)),
             usage_count: uses,
@@ -172,16 +181,19 @@ mod tests {
         let lines: Vec<&str> = table.lines().collect();
         assert_eq!(lines.len(), 3);
         assert!(
-            lines[0].starts_with("TOKEN ID          NAME               CREATED"),
+            lines[0].starts_with("TOKEN ID          NAME               SCOPE  CREATED"),
             "{table}"
         );
         assert!(
             lines[1].contains(
-                "a long token name  2025-11-26T00:35:57.123Z  2025-11-26T00:36:40.000Z  12"
+                "a long token name  read   2025-11-26T00:35:57.123Z  2025-11-26T00:36:40.000Z  12"
             ),
             "{table}"
         );
-        assert!(lines[2].starts_with("fedcba9876543210  -  "), "{table}");
+        assert!(
+            lines[2].starts_with("fedcba9876543210  -                  read "),
+            "{table}"
+        );
         assert!(lines[2].ends_with("0     -"), "{table}");
     }
 }
