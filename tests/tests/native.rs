@@ -200,10 +200,13 @@ fn deploy_merges_into_an_existing_claude_desktop_file() {
         json!({ "theme": "dark", "nested": [1, 2, 3] }),
         "unmanaged keys survive: {written}"
     );
+    let mut servers = artifact["payload"]["mcpServers"].clone();
+    servers["hand-made"] = json!({ "command": "node", "args": ["/opt/hand-made.js"] });
     assert_eq!(
-        written["mcpServers"], artifact["payload"]["mcpServers"],
-        "the servers block is the artifact's"
+        written["mcpServers"], servers,
+        "the artifact's entries beside the one added by hand"
     );
+    assert_eq!(body["left_alone"], json!(["hand-made"]), "{body}");
 
     let dir = path.parent().expect("parent");
     let backups: Vec<PathBuf> = std::fs::read_dir(dir)
