@@ -1,20 +1,25 @@
 //! Merging a payload into a client's real config file, and reading the servers back out.
 //!
-//! Only the servers block is ours: every other key, the user's comments and formatting, the
-//! line-ending style (CRLF stays CRLF) and a byte-order mark survive a merge. JSON and JSONC
-//! are edited in place through a concrete syntax tree (`jsonc-parser`), TOML through
-//! `toml_edit`, YAML by replacing the block's lines after `serde_yaml_ng` has vouched for the
+//! Only the entries a deploy owns are ours: it adds, updates and removes those, and every other
+//! entry, every other key, the user's comments and formatting, the line-ending style (CRLF
+//! stays CRLF) and a byte-order mark survive a merge (see [`merge`] for how far each format
+//! goes). JSON and JSONC are edited in place through a concrete syntax tree (`jsonc-parser`),
+//! TOML through `toml_edit`, YAML by replacing lines after `serde_yaml_ng` has vouched for the
 //! file (and again for the result). A file we cannot parse, whose root is not a map, or whose
 //! servers key holds the wrong type is refused (409) and never rewritten.
 
 mod json;
+mod plan;
 mod toml;
 mod yaml;
 
+use std::collections::BTreeSet;
 use std::fmt::Display;
 
 use serde_json::Value;
 
+pub use self::plan::Changes;
+use self::plan::Claim;
 use crate::client::{Client, Format};
 use crate::error::{Code, Error, Result};
 use crate::payload::Payload;
@@ -23,27 +28,57 @@ use crate::render;
 /// The UTF-8 byte-order mark some Windows editors put first.
 const BOM: char = '\u{feff}';
 
-/// The full new text of `client`'s config file: `existing` (`None`, empty or whitespace-only
-/// for a new file) with its servers block replaced by `payload`'s rendering.
+/// The outcome of a [`merge`]: the file's new text and what happened to each entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Merged {
+    /// The full new text of the file (equal to the old one when nothing changed).
+    pub text: String,
+    /// The entries added, updated, removed, unchanged and left alone.
+    pub changes: Changes,
+}
+
+/// `client`'s config file `existing` (`None`, empty or whitespace-only for a new file) with
+/// `payload`'s rendering merged into its servers block.
+///
+/// `owned` names the entries mcp-orchestration owns in this file: the merge adds, updates and
+/// removes only those, and leaves every other entry as it is (JSON, JSONC and TOML: byte for
+/// byte with its comments; YAML: its lines as written, unless the block is in flow style or
+/// cannot be split into entries, when the block is rewritten as equal YAML). An unowned entry
+/// named in the payload is 409 `ENTRY_CONFLICT` unless it already holds exactly what would be
+/// written (then it is taken over) or `adopt` is set (then it is rewritten); an entry the
+/// client marks as its own (a Zed extension, a Goose built-in) is never touched.
 ///
 /// A new file is pretty JSON with a 2-space indent and a trailing newline (or plain YAML/TOML),
 /// holding the client's starting keys and the servers block. 409 `CONFIG_UNPARSEABLE` for a file
 /// that does not parse or whose root is not a map, 409 `CONFIG_CONFLICT` when the servers key
 /// holds the wrong type; 400 when an entry cannot be rendered.
-pub fn merge(client: &Client, existing: Option<&str>, payload: &Payload) -> Result<String> {
+pub fn merge(
+    client: &Client,
+    existing: Option<&str>,
+    payload: &Payload,
+    owned: &BTreeSet<String>,
+    adopt: bool,
+) -> Result<Merged> {
     let block = render::servers_block(client, payload)?;
+    let claim = Claim { owned, adopt };
     let (bom, existing) =
         match existing.map(|t| t.strip_prefix(BOM).map_or((false, t), |rest| (true, rest))) {
             Some((bom, text)) if !text.trim().is_empty() => (bom, Some(text)),
             _ => (false, None),
         };
-    let text = match (client.config_format(), existing) {
-        (Format::Json | Format::Jsonc, None) => json::create(client, &block)?,
-        (Format::Json | Format::Jsonc, Some(old)) => json::merge(client, old, &block)?,
-        (Format::Toml, None) => toml::create(client, &block)?,
-        (Format::Toml, Some(old)) => toml::merge(client, old, &block)?,
-        (Format::Yaml, None) => yaml::create(client, &block)?,
-        (Format::Yaml, Some(old)) => yaml::merge(client, old, &block)?,
+    let (text, changes) = match (client.config_format(), existing) {
+        (format, None) => {
+            let changes = plan::plan(client, None, &block, claim)?.changes;
+            let text = match format {
+                Format::Json | Format::Jsonc => json::create(client, &block)?,
+                Format::Toml => toml::create(client, &block)?,
+                Format::Yaml => yaml::create(client, &block)?,
+            };
+            (text, changes)
+        }
+        (Format::Json | Format::Jsonc, Some(old)) => json::merge(client, old, &block, claim)?,
+        (Format::Toml, Some(old)) => toml::merge(client, old, &block, claim)?,
+        (Format::Yaml, Some(old)) => yaml::merge(client, old, &block, claim)?,
     };
     // The line ending is the file's own: that of its first line, before or after the merge (a
     // file whose only line ends in a bare `\r` gains a CRLF line, and settles on CRLF at once).
@@ -52,7 +87,8 @@ pub fn merge(client: &Client, existing: Option<&str>, payload: &Payload) -> Resu
     } else {
         text
     };
-    Ok(if bom { format!("{BOM}{text}") } else { text })
+    let text = if bom { format!("{BOM}{text}") } else { text };
+    Ok(Merged { text, changes })
 }
 
 /// The servers in `client`'s config file `text`, as the canonical payload (empty when the file

@@ -221,6 +221,7 @@ registry! {
     ConfigUnparseable = ("CONFIG_UNPARSEABLE", Conflict, "The client's config file cannot be parsed; it was left untouched."),
     ConfigConflict = ("CONFIG_CONFLICT", Conflict, "The client's config file holds its servers in a shape that cannot be merged."),
     ConfigRenderFailed = ("CONFIG_RENDER_FAILED", Internal, "The merged config could not be written out."),
+    EntryConflict = ("ENTRY_CONFLICT", Conflict, "The client's config file already has an entry of a name being deployed that mcp-orchestration does not own; `conflicts` lists them (deploy with `adopt: true` to take them over)."),
     // Tokens
     InvalidTokenName = ("INVALID_TOKEN_NAME", BadRequest, "A token name is empty, too long or has control characters."),
     InvalidExpiry = ("INVALID_EXPIRY", BadRequest, "`expires_in_days` is out of range."),

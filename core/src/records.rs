@@ -9,10 +9,13 @@
 //! | `publication/{client}/{profile}/{seq:016x}` | [`Publication`], one per publish (history) |
 //! | `latest/{client}/{profile}` | the newest [`Publication`] |
 //! | `deployment/{client}/{profile}` | [`Deployment`], the last deploy |
+//! | `owned/{client}/{profile}/{sha256 hex of the path}` | [`Ownership`]: the entries the profile's deploys own in that client file |
 //! | `keys/signing` | [`StoredSigningKey`], when the host has no [`crate::ports::Keyring`] |
 //! | `keys/public/{key_id}` | [`PublicKeyRecord`], every key that ever signed |
 //!
 //! Tokens keep their own keys under `token/` (see [`crate::token`]).
+
+use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -21,6 +24,7 @@ use crate::artifact::Artifact;
 use crate::client::Client;
 use crate::error::Result;
 use crate::payload::Payload;
+use crate::signing::sha256_hex;
 use crate::store::{Batch, Store, get_json, list_json};
 use crate::timestamp::Timestamp;
 
@@ -65,6 +69,18 @@ pub struct Deployment {
     pub deployed_by: String,
 }
 
+/// The entries a profile's deploys own in one client file: what the next deploy there may
+/// update and remove.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ownership {
+    /// The file, as resolved when it was written.
+    pub config_path: String,
+    /// The names of the entries owned.
+    pub entries: BTreeSet<String>,
+    /// When the set was last written.
+    pub updated_at: Timestamp,
+}
+
 /// The private signing key, for hosts that keep it in the store.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StoredSigningKey {
@@ -101,6 +117,13 @@ fn publications_prefix(client: &str, profile: &str) -> String {
 
 fn deployment_key(client: &str, profile: &str) -> String {
     format!("deployment/{client}/{profile}")
+}
+
+fn ownership_key(client: &str, profile: &str, config_path: &str) -> String {
+    format!(
+        "owned/{client}/{profile}/{}",
+        sha256_hex(config_path.as_bytes())
+    )
 }
 
 fn artifact_key(artifact_id: &str) -> String {
@@ -244,6 +267,30 @@ pub fn put_deployment(
     deployment: &Deployment,
 ) -> Result<()> {
     batch.put_json(deployment_key(client, profile), deployment)?;
+    Ok(())
+}
+
+/// The entries the profile owns in the client file at `config_path`, if any were recorded.
+pub fn ownership<S: Store + ?Sized>(
+    store: &S,
+    client: &str,
+    profile: &str,
+    config_path: &str,
+) -> Result<Option<Ownership>> {
+    get_json(store, &ownership_key(client, profile, config_path))
+}
+
+/// Adds recording `ownership` (of the file it names) to `batch`.
+pub fn put_ownership(
+    batch: &mut Batch,
+    client: &str,
+    profile: &str,
+    ownership: &Ownership,
+) -> Result<()> {
+    batch.put_json(
+        ownership_key(client, profile, &ownership.config_path),
+        ownership,
+    )?;
     Ok(())
 }
 

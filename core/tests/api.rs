@@ -709,6 +709,12 @@ fn deploy_merges_keeps_unmanaged_keys_and_backs_up() {
     assert_eq!(d.status, 200, "{}", d.json);
     assert_eq!(d.json["config_path"], path);
     assert_eq!(d.json["deployed"], true);
+    assert_eq!(d.json["added"], json!(["memory"]));
+    assert_eq!(
+        d.json["left_alone"],
+        json!(["old"]),
+        "not written by a deploy"
+    );
     let files = w.files.as_ref().unwrap().files.borrow().clone();
     let merged: Value = serde_json::from_str(&files[path]).unwrap();
     assert_eq!(merged["globalShortcut"], "Ctrl+Space");
@@ -718,7 +724,12 @@ fn deploy_merges_keeps_unmanaged_keys_and_backs_up() {
             .unwrap()
             .keys()
             .collect::<Vec<_>>(),
-        ["memory"]
+        ["memory", "old"]
+    );
+    assert!(
+        files[path].contains("\"old\": {\"command\": \"x\", \"args\": []}"),
+        "{}",
+        files[path]
     );
     assert_eq!(files[&format!("{path}.bak")], original);
 }

@@ -574,6 +574,18 @@ fn the_whole_workflow_runs_from_the_cli() {
     // A second publish and a rollback to the first artifact.
     let second = json(h, &claude(&["publish"]));
     assert_ne!(second["artifact_id"], artifact.as_str());
+    let before = std::fs::read_to_string(&config_path).unwrap();
+    let dry = ok(h, &claude(&["deploy", "--dry-run"]));
+    assert!(
+        dry.starts_with("Dry run: ") && dry.contains("\nAdded: memory\n"),
+        "{dry}"
+    );
+    assert_eq!(std::fs::read_to_string(&config_path).unwrap(), before);
+    assert_eq!(
+        json(h, &claude(&["diff", "deployed", &config_path]))["status"],
+        "up-to-date",
+        "a dry run records nothing"
+    );
     ok(h, &claude(&["deploy"]));
     let rolled = ok(h, &claude(&["deploy", "--artifact", &artifact]));
     assert!(

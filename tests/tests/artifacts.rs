@@ -312,3 +312,46 @@ fn deploy_defaults_to_latest_and_rolls_back_by_id() {
         "a rollback does not change what was published last"
     );
 }
+
+#[test]
+fn a_dry_run_deploy_answers_and_records_nothing() {
+    let client = target().client();
+    let profile = profile_with(&client, CLIENT, "dry-run", 1);
+    let first = publish(&client, CLIENT, &profile);
+    let deploy_path = config_path(CLIENT, &profile, "/deploy");
+    let deployed_path = config_path(CLIENT, &profile, "/deployed");
+    let e0 = format!("{profile}-e0");
+
+    let dry = client
+        .post(&deploy_path, &json!({ "dry_run": true }))
+        .expect(200);
+    assert_eq!(dry["dry_run"], json!(true), "{dry}");
+    assert_eq!(dry["deployed"], json!(false), "{dry}");
+    assert_eq!(dry["artifact_id"], json!(first), "{dry}");
+    assert_eq!(dry["backup_path"], Value::Null, "{dry}");
+    assert_eq!(dry["added"], json!([e0]), "{dry}");
+    client.get(&deployed_path).expect_error(404);
+
+    let real = deploy(&client, &profile, &json!({}));
+    assert_eq!(real["dry_run"], json!(false), "{real}");
+    assert_eq!(real["added"], json!([e0]), "{real}");
+
+    add_entry(
+        &client,
+        CLIENT,
+        &profile,
+        &simple_server_id(&client, 1),
+        Some(&format!("{profile}-e1")),
+    );
+    publish(&client, CLIENT, &profile);
+    let dry = client
+        .post(&deploy_path, &json!({ "dry_run": true }))
+        .expect(200);
+    assert_eq!(dry["added"], json!([format!("{profile}-e1")]), "{dry}");
+    assert_eq!(dry["unchanged"], json!([e0]), "{dry}");
+    assert_eq!(
+        client.get(&deployed_path).expect(200)["artifact_id"],
+        json!(first),
+        "a dry run leaves the last deploy recorded"
+    );
+}

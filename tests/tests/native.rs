@@ -1,5 +1,6 @@
 //! What only a harness-started native server shows: the first-start token, graceful shutdown
-//! and persistence across a restart, and real deploys into a Claude Desktop config file.
+//! and persistence across a restart, and real deploys into client config files (Claude Desktop,
+//! Claude Code, VS Code, Zed), which leave the entries they did not write alone.
 //! Every test here is marked `cfg_attr(worker_host, ignore = "native host only: …")`: a worker
 //! run lists them as ignored (see the crate docs of the harness).
 // Test code: a failed step panics with what went wrong, which is the report.
@@ -200,10 +201,13 @@ fn deploy_merges_into_an_existing_claude_desktop_file() {
         json!({ "theme": "dark", "nested": [1, 2, 3] }),
         "unmanaged keys survive: {written}"
     );
+    let mut servers = artifact["payload"]["mcpServers"].clone();
+    servers["hand-made"] = json!({ "command": "node", "args": ["/opt/hand-made.js"] });
     assert_eq!(
-        written["mcpServers"], artifact["payload"]["mcpServers"],
-        "the servers block is the artifact's"
+        written["mcpServers"], servers,
+        "the artifact's entries beside the one added by hand"
     );
+    assert_eq!(body["left_alone"], json!(["hand-made"]), "{body}");
 
     let dir = path.parent().expect("parent");
     let backups: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -386,4 +390,147 @@ fn deploy_renders_zed_context_servers() {
         &artifact,
         ("source", json!("custom")),
     );
+}
+
+/// Where Claude Code keeps its user config, under the server's `HOME`.
+fn claude_code_config(home: &Path) -> PathBuf {
+    home.join(".claude.json")
+}
+
+/// An entry added by hand, as `claude mcp add` writes it.
+const HAND_MADE: &str = "\"hand-made\": {\n      \"type\": \"stdio\",\n      \"command\": \"node\",\n      \"args\": [\"/opt/hand-made.js\"],\n      \"env\": {}\n    }";
+
+/// Plants a `~/.claude.json` holding [`HAND_MADE`] and the other keys Claude Code keeps there;
+/// returns its path and text.
+fn plant_claude_code(server: &Server) -> (PathBuf, String) {
+    let path = claude_code_config(&server.home());
+    let original = format!(
+        "{{\n  \"numStartups\": 42,\n  \"projects\": {{\"/src/app\": {{\"allowedTools\": [], \"mcpServers\": {{\"local\": {{\"command\": \"x\"}}}}}}}},\n  \"mcpServers\": {{\n    {HAND_MADE}\n  }},\n  \"oauthAccount\": {{\"emailAddress\": \"ada@example.com\"}}\n}}\n"
+    );
+    std::fs::write(&path, &original).expect("write ~/.claude.json");
+    (path, original)
+}
+
+fn deploy_body(client: &Client, client_id: &str, profile: &str, body: &Value) -> Value {
+    client
+        .post(&config_path(client_id, profile, "/deploy"), body)
+        .expect(200)
+}
+
+#[test]
+#[cfg_attr(
+    worker_host,
+    ignore = "native host only: reads the client file a deploy writes"
+)]
+fn deploy_leaves_what_the_user_added_to_claude_code_alone() {
+    let server = native_server(
+        "deploy_leaves_what_the_user_added_to_claude_code_alone",
+        ServerOptions::default(),
+    );
+    let client = server.client();
+    let (path, original) = plant_claude_code(&server);
+    let before: Value = serde_json::from_str(&original).expect("JSON");
+    let (profile, artifact) = published(&client, "claude-code", "own");
+    let names: Vec<String> = artifact["payload"]["mcpServers"]
+        .as_object()
+        .expect("payload")
+        .keys()
+        .cloned()
+        .collect();
+
+    let body = deploy_body(&client, "claude-code", &profile, &json!({}));
+    assert_eq!(body["config_path"], json!(path.to_string_lossy()), "{body}");
+    assert_eq!(body["added"], json!(names), "{body}");
+    assert_eq!(body["left_alone"], json!(["hand-made"]), "{body}");
+    assert_eq!(body["removed"], json!([]), "{body}");
+    let text = std::fs::read_to_string(&path).expect("read ~/.claude.json");
+    assert!(
+        text.contains(HAND_MADE),
+        "the entry stays byte for byte:\n{text}"
+    );
+    let after: Value = serde_json::from_str(&text).expect("JSON");
+    for key in ["numStartups", "projects", "oauthAccount"] {
+        assert_eq!(after[key], before[key], "{key} survives:\n{text}");
+    }
+    for name in &names {
+        assert_eq!(after["mcpServers"][name]["type"], json!("stdio"), "{text}");
+    }
+
+    // A smaller artifact: only the entry the deploy wrote goes.
+    let dropped = &names[1];
+    client
+        .post(
+            &config_path("claude-code", &profile, "/draft/remove"),
+            &json!({ "server_id": dropped }),
+        )
+        .expect(200);
+    publish(&client, "claude-code", &profile);
+    let body = deploy_body(&client, "claude-code", &profile, &json!({}));
+    assert_eq!(body["removed"], json!([dropped]), "{body}");
+    assert_eq!(body["unchanged"], json!([names[0]]), "{body}");
+    assert_eq!(body["left_alone"], json!(["hand-made"]), "{body}");
+    let text = std::fs::read_to_string(&path).expect("read ~/.claude.json");
+    assert!(text.contains(HAND_MADE), "{text}");
+    let after: Value = serde_json::from_str(&text).expect("JSON");
+    assert!(after["mcpServers"].get(dropped).is_none(), "{text}");
+    assert_eq!(after["projects"], before["projects"], "{text}");
+}
+
+#[test]
+#[cfg_attr(
+    worker_host,
+    ignore = "native host only: reads the client file a deploy writes"
+)]
+fn deploy_over_an_entry_the_user_added_is_409_until_adopted() {
+    let server = native_server(
+        "deploy_over_an_entry_the_user_added_is_409_until_adopted",
+        ServerOptions::default(),
+    );
+    let client = server.client();
+    let (path, original) = plant_claude_code(&server);
+    let profile = unique_id("clash");
+    add_entry(
+        &client,
+        "claude-code",
+        &profile,
+        &simple_server_id(&client, 0),
+        Some("hand-made"),
+    );
+    publish(&client, "claude-code", &profile);
+
+    for body in [json!({}), json!({ "dry_run": true })] {
+        let reply = client.post(&config_path("claude-code", &profile, "/deploy"), &body);
+        let error = reply.expect_error(409);
+        assert_eq!(error["code"], json!("ENTRY_CONFLICT"), "{error}");
+        assert_eq!(error["conflicts"], json!(["hand-made"]), "{error}");
+        assert!(reply.detail().contains("'hand-made'"), "{error}");
+    }
+    client
+        .get(&config_path("claude-code", &profile, "/deployed"))
+        .expect_error(404);
+
+    let dry = deploy_body(
+        &client,
+        "claude-code",
+        &profile,
+        &json!({ "adopt": true, "dry_run": true }),
+    );
+    assert_eq!(dry["updated"], json!(["hand-made"]), "{dry}");
+    assert_eq!(dry["deployed"], json!(false), "{dry}");
+    assert_eq!(
+        std::fs::read_to_string(&path).expect("read"),
+        original,
+        "a dry run writes nothing"
+    );
+
+    let adopted = deploy_body(&client, "claude-code", &profile, &json!({ "adopt": true }));
+    assert_eq!(adopted["updated"], json!(["hand-made"]), "{adopted}");
+    let after: Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("read")).expect("JSON");
+    assert_ne!(
+        after["mcpServers"]["hand-made"]["command"],
+        json!("node"),
+        "adopted: {after}"
+    );
+    assert_eq!(after["numStartups"], json!(42), "{after}");
 }

@@ -158,11 +158,9 @@ fn deploy_refuses_an_unknown_field_and_deploys_nothing() {
     let artifact_id = publish(&client, CLIENT, &profile);
     let path = config_path(CLIENT, &profile, "/deploy");
 
-    let r = client.post(
-        &path,
-        &json!({ "artifact_id": artifact_id, "dry_run": true }),
-    );
-    assert_unknown_field(&r, "dry_run");
+    // `dry_run` and `adopt` are fields of the deploy; `force` is not.
+    let r = client.post(&path, &json!({ "artifact_id": artifact_id, "force": true }));
+    assert_unknown_field(&r, "force");
     client
         .get(&config_path(CLIENT, &profile, "/deployed"))
         .expect_error(404);

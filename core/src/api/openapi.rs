@@ -188,7 +188,7 @@ fn doc(route: Route) -> Doc {
             "deployConfig",
             "Configs",
             "Deploy an artifact into the client's config file",
-            "Verifies the artifact's signature, renders its payload into the client's own file format and merges it into the existing file, keeping every key it does not manage (with a backup, written atomically). Deploys the latest published artifact unless `artifact_id` names another. A signature by a key not known here is a 409; a profile path no longer inside the folders this host writes in is a 400 `PATH_NOT_ALLOWED`, and nothing is written.",
+            "Verifies the artifact's signature, renders its payload into the client's own file format and merges it into the existing file (with a backup, written atomically; a file that cannot be parsed is a 409 and left untouched). Deploys the latest published artifact unless `artifact_id` names another. A signature by a key not known here is a 409; a profile path no longer inside the folders this host writes in is a 400 `PATH_NOT_ALLOWED`, and nothing is written.\n\nA deploy adds, updates and removes only the entries it owns in that file (those this profile's deploys wrote there, adopted ones included) and leaves every other entry, key, comment and format detail as it was; the answer lists the entries `added`, `updated`, `removed`, `unchanged` and `left_alone`. An entry it does not own whose name is being deployed is a 409 `ENTRY_CONFLICT` whose `conflicts` lists the names, unless the request says `adopt: true`, which takes them over. An entry that already holds exactly what would be written is taken over without asking; entries the client itself manages (a Zed extension, a Goose built-in) never are.\n\n`dry_run: true` answers the same, conflicts included, without writing the file or recording anything (`deployed: false`). On a host that writes no client files the artifact is verified and the deployment recorded, and the lists compare the payload with the artifact deployed before.",
             "The artifact was deployed.",
             schema::<artifacts::Deploy>,
             schema::<artifacts::Deployed>,
@@ -612,7 +612,7 @@ fn error_responses() -> Value {
         ),
         (
             ErrorKind::Conflict,
-            "The request conflicts with the current state (e.g. keys already initialized or not yet initialized, entry name already in the draft, a client file that cannot be merged).",
+            "The request conflicts with the current state (e.g. keys already initialized or not yet initialized, entry name already in the draft, a client file that cannot be merged, an entry of the client file the deploy does not own: `ENTRY_CONFLICT` with `conflicts`).",
         ),
         (
             ErrorKind::PayloadTooLarge,
@@ -645,7 +645,7 @@ fn error_responses() -> Value {
 fn error_schema() -> Value {
     json!({
         "type": "object",
-        "description": "Every error answer; some carry more fields (a refused publish: the validation `errors` and `warnings`; a refused scope: `required_scope`).",
+        "description": "Every error answer; some carry more fields (a refused publish: the validation `errors` and `warnings`; a refused scope: `required_scope`; a refused deploy: the `conflicts`).",
         "required": ["detail", "error_type", "code"],
         "properties": {
             "detail": {"type": "string", "description": "One human sentence saying exactly what is wrong."},
@@ -654,6 +654,7 @@ fn error_schema() -> Value {
             "errors": {"type": "array", "items": {"$ref": "#/components/schemas/Issue"}, "description": "With `VALIDATION_FAILED`: the validation errors."},
             "warnings": {"type": "array", "items": {"$ref": "#/components/schemas/Issue"}, "description": "With `VALIDATION_FAILED`: the validation warnings."},
             "required_scope": {"$ref": "#/components/schemas/Scope", "description": "With `INSUFFICIENT_SCOPE`: the scope the request needs."},
+            "conflicts": {"type": "array", "items": {"type": "string"}, "description": "With `ENTRY_CONFLICT`: the names of the entries in the way."},
         },
     })
 }

@@ -1,15 +1,14 @@
 //! JSON and JSONC files, edited in place through `jsonc-parser`'s concrete syntax tree.
 
-use std::collections::BTreeSet;
-
 use jsonc_parser::ParseOptions;
 use jsonc_parser::cst::{CstInputValue, CstObject, CstObjectProp, CstRootNode};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
+use super::plan::{Changes, Claim, Fate, Walk, plan};
 use super::{not_a_map, unparseable, unwritable, wrong_block};
 use crate::client::{Client, Layout};
 use crate::error::Result;
-use crate::render::{is_foreign, kind, ordered_fields};
+use crate::render::{kind, ordered_fields};
 
 /// A new file: the client's starting keys and the block, with a 2-space indent.
 pub(super) fn create(client: &Client, block: &Value) -> Result<String> {
@@ -42,9 +41,15 @@ fn parse(client: &Client, text: &str) -> Result<(CstRootNode, CstObject)> {
     Ok((root, object))
 }
 
-/// `existing` with its servers block replaced by `block`, entry by entry: unchanged entries
-/// (and their comments) stay byte for byte, foreign ones stay, the rest is replaced or removed.
-pub(super) fn merge(client: &Client, existing: &str, block: &Value) -> Result<String> {
+/// `existing` with `block` merged into its servers block, entry by entry: entries not written
+/// (and their comments) stay byte for byte, written ones are replaced in place, owned ones the
+/// block no longer has are removed, new ones are appended.
+pub(super) fn merge(
+    client: &Client,
+    existing: &str,
+    block: &Value,
+    claim: Claim<'_>,
+) -> Result<(String, Changes)> {
     let (root, object) = parse(client, existing)?;
     let key = client.servers_key();
     let named = |p: &CstObjectProp| {
@@ -56,59 +61,63 @@ pub(super) fn merge(client: &Client, existing: &str, block: &Value) -> Result<St
         // Clients read the last one, this parser the first: neither choice is safe.
         return Err(wrong_block(client, "two blocks (the key appears twice)"));
     }
-    match object.get(key) {
-        None => {
-            object.append(key, block_input(client, block));
+    let Some(prop) = object.get(key) else {
+        let plan = plan(client, None, block, claim)?;
+        object.append(key, block_input(client, block));
+        return Ok((root.to_string(), plan.changes));
+    };
+    let plan = match (
+        client.layout(),
+        prop.value().and_then(|v| v.to_serde_value()),
+    ) {
+        (_, Some(Value::Null)) => {
+            let plan = plan(client, None, block, claim)?;
+            prop.set_value(block_input(client, block));
+            plan
         }
-        Some(prop) => match (
-            client.layout(),
-            prop.value().and_then(|v| v.to_serde_value()),
-            block,
-        ) {
-            (Layout::Map, Some(Value::Object(_)), Value::Object(entries)) => {
-                if let Some(servers) = prop.object_value() {
-                    merge_entries(client, &servers, entries);
-                }
+        (Layout::Map, Some(current @ Value::Object(_))) => {
+            let plan = plan(client, Some(&current), block, claim)?;
+            if let Some(servers) = prop.object_value() {
+                merge_entries(client, &servers, plan.walk(client, block));
             }
-            (_, Some(current), _) if current == *block => {}
-            (Layout::List, Some(Value::Array(_)), _) | (_, Some(Value::Null), _) => {
-                prop.set_value(block_input(client, block))
+            plan
+        }
+        (Layout::List, Some(current @ Value::Array(_))) => {
+            let plan = plan(client, Some(&current), block, claim)?;
+            let wanted = plan.merged(client, &current, block);
+            if wanted != current {
+                prop.set_value(block_input(client, &wanted));
             }
-            (_, current, _) => {
-                return Err(wrong_block(
-                    client,
-                    current.as_ref().map_or("a value that cannot be read", kind),
-                ));
-            }
-        },
-    }
-    Ok(root.to_string())
+            plan
+        }
+        (_, current) => {
+            return Err(wrong_block(
+                client,
+                current.as_ref().map_or("a value that cannot be read", kind),
+            ));
+        }
+    };
+    Ok((root.to_string(), plan.changes))
 }
 
-/// Brings the entries of `servers` in line with `block`.
-fn merge_entries(client: &Client, servers: &CstObject, block: &Map<String, Value>) {
-    let mut placed = BTreeSet::new();
+/// Walks the entries of `servers`, writing, removing and keeping each as `walk` decides, then
+/// appends the entries it did not place.
+fn merge_entries(client: &Client, servers: &CstObject, mut walk: Walk<'_>) {
     for prop in servers.properties() {
-        let Some(name) = prop.name().and_then(|n| n.decoded_value().ok()) else {
-            continue;
-        };
-        let current = prop.value().and_then(|v| v.to_serde_value());
-        match block.get(&name) {
-            Some(entry) if placed.insert(name.clone()) => {
-                if current.as_ref() != Some(entry) {
-                    prop.set_value(entry_input(client, entry));
-                }
-            }
-            // A second entry of a name already placed.
-            Some(_) => prop.remove(),
-            None if current.as_ref().is_some_and(|v| is_foreign(client, v)) => {}
-            None => prop.remove(),
+        let name = prop.name().and_then(|n| n.decoded_value().ok());
+        let current = prop
+            .value()
+            .and_then(|v| v.to_serde_value())
+            .unwrap_or(Value::Null);
+        match walk.fate(name.as_deref(), &current) {
+            Fate::Keep => {}
+            Fate::Write(entry) if *entry == current => {}
+            Fate::Write(entry) => prop.set_value(entry_input(client, entry)),
+            Fate::Drop => prop.remove(),
         }
     }
-    for (name, entry) in block {
-        if !placed.contains(name) {
-            servers.append(name, entry_input(client, entry));
-        }
+    for (name, entry) in walk.missing() {
+        servers.append(name, entry_input(client, entry));
     }
 }
 

@@ -1,3 +1,5 @@
+use std::collections::{BTreeMap, BTreeSet};
+
 use proptest::prelude::*;
 use serde_json::json;
 
@@ -24,12 +26,29 @@ fn mixed_payload() -> Payload {
     p
 }
 
+/// The entries earlier deploys wrote into the fixtures: the merges below own them.
+fn ours() -> BTreeSet<String> {
+    ["old", "stale", "fs", "github", "api"]
+        .map(String::from)
+        .into()
+}
+
+/// The names of a payload's entries.
+fn names(p: &Payload) -> BTreeSet<String> {
+    p.servers.keys().cloned().collect()
+}
+
+/// `merge` owning [`ours`], without adopting: the new text.
+fn merge_ours(c: &Client, existing: Option<&str>, p: &Payload) -> Result<String> {
+    merge(c, existing, p, &ours(), false).map(|m| m.text)
+}
+
 fn merged(id: &str, existing: Option<&str>, p: &Payload) -> String {
-    merge(client(id).unwrap(), existing, p).unwrap()
+    merge_ours(client(id).unwrap(), existing, p).unwrap()
 }
 
 fn refused(id: &str, existing: &str) -> Error {
-    merge(client(id).unwrap(), Some(existing), &stdio_payload()).unwrap_err()
+    merge_ours(client(id).unwrap(), Some(existing), &stdio_payload()).unwrap_err()
 }
 
 /// A realistic existing file per client: other settings, comments, servers to replace, and
@@ -307,7 +326,7 @@ fn yaml_comments_and_other_keys_survive_in_goose() {
 #[test]
 fn yaml_list_block_replaced_in_continue() {
     let out = merged("continue", Some(fixture("continue")), &stdio_payload());
-    assert!(out.starts_with("# Continue config\nname: My Assistant\nversion: 1.0.0\nschema: v1\nmcpServers:\n- name: fs\n"), "{out}");
+    assert!(out.starts_with("# Continue config\nname: My Assistant\nversion: 1.0.0\nschema: v1\nmcpServers:\n  - name: fs\n"), "{out}");
     assert!(
         out.ends_with("\n\n# models I use\nmodels:\n  - name: gpt\n    provider: openai\n"),
         "{out}"
@@ -531,7 +550,7 @@ fn merge_is_idempotent_and_reads_back_for_every_client() {
 #[test]
 fn an_empty_payload_empties_the_block_but_keeps_the_rest() {
     for c in clients() {
-        let out = merge(c, Some(fixture(c.client_id())), &Payload::default()).unwrap();
+        let out = merge_ours(c, Some(fixture(c.client_id())), &Payload::default()).unwrap();
         assert!(
             read_servers(c, &out).unwrap().is_empty(),
             "{}",
@@ -572,16 +591,52 @@ fn a_file_whose_only_line_ends_in_a_bare_cr_settles_at_once() {
     // merge must not then turn the rest to CRLF.
     for id in ["continue", "claude-desktop", "codex"] {
         let c = client(id).unwrap();
-        let once = merge(c, Some("#\r"), &stdio_payload()).unwrap_or_default();
+        let once = merge_ours(c, Some("#\r"), &stdio_payload()).unwrap_or_default();
         if once.is_empty() {
             continue;
         }
         assert_eq!(
-            merge(c, Some(&once), &stdio_payload()).unwrap(),
+            merge_ours(c, Some(&once), &stdio_payload()).unwrap(),
             once,
             "{id}"
         );
     }
+}
+
+/// The entries of the servers block of `text`, by name, as the file holds them.
+fn block_entries(c: &Client, text: &str) -> BTreeMap<String, Value> {
+    let text = text.strip_prefix(BOM).unwrap_or(text);
+    let block = match c.config_format() {
+        Format::Json | Format::Jsonc => json::servers(c, text),
+        Format::Toml => toml::servers(c, text),
+        Format::Yaml => yaml::servers(c, text),
+    }
+    .unwrap()
+    .unwrap_or(Value::Null);
+    plan::entries(c, &block)
+        .into_iter()
+        .map(|(n, e)| (n.to_owned(), e.clone()))
+        .collect()
+}
+
+/// If a merge (adopting) into arbitrary `text` succeeds, the file holds every entry as
+/// rendered, and deploying the same payload again changes nothing.
+fn settles(c: &Client, text: &str) -> std::result::Result<(), TestCaseError> {
+    let p = stdio_payload();
+    let Ok(once) = merge(c, Some(text), &p, &ours(), true) else {
+        return Ok(());
+    };
+    let held = block_entries(c, &once.text);
+    for (name, entry) in plan::entries(c, &render::servers_block(c, &p).unwrap()) {
+        prop_assert_eq!(held.get(name), Some(entry), "{}", &once.text);
+    }
+    let twice = merge(c, Some(&once.text), &p, &names(&p), false).unwrap();
+    prop_assert_eq!(&twice.text, &once.text);
+    prop_assert_eq!(
+        twice.changes.unchanged,
+        names(&p).into_iter().collect::<Vec<_>>()
+    );
+    Ok(())
 }
 
 proptest! {
@@ -589,18 +644,15 @@ proptest! {
     fn stdio_payloads_read_back_exactly(p in arb_stdio_payload(), client_index in 0usize..13, from_fixture: bool) {
         let c = &clients()[client_index % clients().len()];
         let existing = from_fixture.then(|| fixture(c.client_id()));
-        let out = merge(c, existing, &p).unwrap();
+        let out = merge_ours(c, existing, &p).unwrap();
         prop_assert_eq!(read_servers(c, &out).unwrap(), p.clone());
-        prop_assert_eq!(merge(c, Some(&out), &p).unwrap(), out);
+        prop_assert_eq!(merge_ours(c, Some(&out), &p).unwrap(), out);
     }
 
     #[test]
     fn arbitrary_existing_text_never_panics(text in prop::collection::vec(any::<char>(), 0..300).prop_map(String::from_iter), client_index in 0usize..13) {
         let c = &clients()[client_index % clients().len()];
-        if let Ok(out) = merge(c, Some(&text), &stdio_payload()) {
-            prop_assert_eq!(read_servers(c, &out).unwrap(), stdio_payload());
-            prop_assert_eq!(merge(c, Some(&out), &stdio_payload()).unwrap(), out);
-        }
+        settles(c, &text)?;
         let _ = read_servers(c, &text);
     }
 
@@ -609,10 +661,7 @@ proptest! {
         let c = &clients()[client_index % clients().len()];
         let key = c.servers_key();
         for existing in [text.clone(), format!("{{\"{key}\": {text}"), format!("{key}:\n{text}"), format!("[{key}]\n{text}")] {
-            if let Ok(out) = merge(c, Some(&existing), &stdio_payload()) {
-                prop_assert_eq!(read_servers(c, &out).unwrap(), stdio_payload());
-                prop_assert_eq!(merge(c, Some(&out), &stdio_payload()).unwrap(), out);
-            }
+            settles(c, &existing)?;
             let _ = read_servers(c, &existing);
         }
     }
@@ -634,7 +683,7 @@ fn deeply_nested_files_are_refused_quickly() {
         ("goose", "- ".repeat(depth)),
     ] {
         let t = std::time::Instant::now();
-        let err = merge(client(id).unwrap(), Some(&text), &stdio_payload()).unwrap_err();
+        let err = merge_ours(client(id).unwrap(), Some(&text), &stdio_payload()).unwrap_err();
         println!(
             "{id} {:?} {}",
             t.elapsed(),
@@ -649,3 +698,5 @@ fn deeply_nested_files_are_refused_quickly() {
         started.elapsed()
     );
 }
+
+mod ownership;

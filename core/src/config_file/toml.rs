@@ -3,10 +3,11 @@
 use serde_json::{Map, Value};
 use toml_edit::{Array, DocumentMut, InlineTable, Item, Table};
 
+use super::plan::{Changes, Claim, Fate, Walk, plan};
 use super::{line_col, unparseable, unwritable, wrong_block};
 use crate::client::Client;
 use crate::error::Result;
-use crate::render::{is_foreign, ordered_fields};
+use crate::render::ordered_fields;
 
 /// A new file holding the client's starting keys and the servers tables.
 pub(super) fn create(client: &Client, block: &Value) -> Result<String> {
@@ -31,55 +32,75 @@ fn parse(client: &Client, text: &str) -> Result<DocumentMut> {
     })
 }
 
-/// `existing` with its servers table brought in line with `block`, table by table: unchanged
-/// entries stay byte for byte, changed ones keep their place and the comments above them.
-pub(super) fn merge(client: &Client, existing: &str, block: &Value) -> Result<String> {
+/// `existing` with `block` merged into its servers table, table by table: entries not written
+/// stay byte for byte, written ones keep their place and the comments above them, owned ones
+/// the block no longer has are removed.
+pub(super) fn merge(
+    client: &Client,
+    existing: &str,
+    block: &Value,
+    claim: Claim<'_>,
+) -> Result<(String, Changes)> {
     let mut doc = parse(client, existing)?;
     let key = client.servers_key();
-    let entries = entries_of(block)?;
-    match doc.get_mut(key) {
+    let plan = match doc.get_mut(key) {
         None => {
+            let plan = plan(client, None, block, claim)?;
             doc.insert(key, Item::Table(servers_table(client, block)?));
+            plan
         }
         Some(Item::Table(servers)) => {
-            let names: Vec<String> = servers.iter().map(|(k, _)| k.to_owned()).collect();
-            for name in names {
-                let current = servers.get(&name).map(json_of);
-                match entries.get(&name) {
-                    Some(entry) if current.as_ref() != Some(entry) => {
-                        let mut table = entry_table(client, entry)?;
-                        if let Some(Item::Table(old)) = servers.get(&name) {
-                            table.set_position(old.position());
-                            *table.decor_mut() = old.decor().clone();
-                        }
-                        servers.insert(&name, Item::Table(table));
-                    }
-                    Some(_) => {}
-                    None if current.as_ref().is_some_and(|v| is_foreign(client, v)) => {}
-                    None => {
-                        servers.remove(&name);
-                    }
-                }
-            }
-            for (name, entry) in entries {
-                if !servers.contains_key(name) {
-                    servers.insert(name, Item::Table(entry_table(client, entry)?));
-                }
-            }
+            let plan = plan(client, Some(&json_of_table(servers)), block, claim)?;
+            merge_entries(client, servers, plan.walk(client, block))?;
+            plan
         }
         Some(item @ Item::Value(toml_edit::Value::InlineTable(_))) => {
-            *item = Item::Table(servers_table(client, block)?);
+            let current = json_of(item);
+            let plan = plan(client, Some(&current), block, claim)?;
+            *item = Item::Table(servers_table(
+                client,
+                &plan.merged(client, &current, block),
+            )?);
+            plan
         }
         Some(other) => return Err(wrong_block(client, other.type_name())),
-    }
+    };
     let merged = servers_json(&doc, key);
     let text = doc.to_string();
     // Dotted keys and inline tables can be written in ways that do not read back; refuse
     // rather than write such a file.
     match text.parse::<DocumentMut>() {
-        Ok(again) if servers_json(&again, key) == merged => Ok(text),
+        Ok(again) if servers_json(&again, key) == merged => Ok((text, plan.changes)),
         _ => Err(super::unsafe_edit(client)),
     }
+}
+
+/// Walks the entries of `servers`, writing, removing and keeping each as `walk` decides, then
+/// adds the entries it did not place.
+fn merge_entries(client: &Client, servers: &mut Table, mut walk: Walk<'_>) -> Result<()> {
+    let names: Vec<String> = servers.iter().map(|(k, _)| k.to_owned()).collect();
+    for name in names {
+        let current = servers.get(&name).map_or(Value::Null, json_of);
+        match walk.fate(Some(&name), &current) {
+            Fate::Keep => {}
+            Fate::Write(entry) if *entry == current => {}
+            Fate::Write(entry) => {
+                let mut table = entry_table(client, entry)?;
+                if let Some(Item::Table(old)) = servers.get(&name) {
+                    table.set_position(old.position());
+                    *table.decor_mut() = old.decor().clone();
+                }
+                servers.insert(&name, Item::Table(table));
+            }
+            Fate::Drop => {
+                servers.remove(&name);
+            }
+        }
+    }
+    for (name, entry) in walk.missing() {
+        servers.insert(name, Item::Table(entry_table(client, entry)?));
+    }
+    Ok(())
 }
 
 /// The servers table as JSON; an empty implicit table is not written, so absent counts as empty.
@@ -95,12 +116,17 @@ fn entries_of(block: &Value) -> Result<&Map<String, Value>> {
         .ok_or_else(|| unwritable("a TOML servers block must be a table of tables"))
 }
 
-/// `[servers.<name>]` tables under an implicit `[servers]`.
+/// `[servers.<name>]` tables under an implicit `[servers]` (an entry that is not a table, kept
+/// from the file, as a plain value).
 fn servers_table(client: &Client, block: &Value) -> Result<Table> {
     let mut table = Table::new();
     table.set_implicit(true);
     for (name, entry) in entries_of(block)? {
-        table.insert(name, Item::Table(entry_table(client, entry)?));
+        let item = match entry {
+            Value::Object(_) => Item::Table(entry_table(client, entry)?),
+            other => Item::Value(value_of(other)?),
+        };
+        table.insert(name, item);
     }
     Ok(table)
 }
@@ -150,12 +176,7 @@ fn json_of(item: &Item) -> Value {
     match item {
         Item::None => Value::Null,
         Item::Value(value) => json_of_value(value),
-        Item::Table(table) => Value::Object(
-            table
-                .iter()
-                .map(|(k, v)| (k.to_owned(), json_of(v)))
-                .collect(),
-        ),
+        Item::Table(table) => json_of_table(table),
         Item::ArrayOfTables(tables) => Value::Array(
             tables
                 .iter()
@@ -163,6 +184,15 @@ fn json_of(item: &Item) -> Value {
                 .collect(),
         ),
     }
+}
+
+fn json_of_table(table: &Table) -> Value {
+    Value::Object(
+        table
+            .iter()
+            .map(|(k, v)| (k.to_owned(), json_of(v)))
+            .collect(),
+    )
 }
 
 fn json_of_value(value: &toml_edit::Value) -> Value {

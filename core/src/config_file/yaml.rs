@@ -1,18 +1,22 @@
-//! YAML files (Continue, Goose): the servers key's lines are replaced, everything else stays.
+//! YAML files (Continue, Goose): the servers block's lines are edited, everything else stays.
 //!
 //! No maintained YAML crate edits a document in place, so the block is found textually: from
 //! its top-level `key:` line to the next top-level line, leaving the blank and comment lines
-//! just before that line to what follows. `serde_yaml_ng` checks the file before, and the
-//! result after: unless every other top-level key reads back unchanged and the block reads
-//! back as rendered, the edit is refused.
+//! just before that line to what follows. Within it, each entry is the group of lines that
+//! starts at the block's indentation (with the comment lines above it): entries not written
+//! keep their lines, written ones are rendered in their place. When the block's lines cannot
+//! be split that way (flow style, a value on the key line), the whole block is rendered anew.
+//! `serde_yaml_ng` checks the file before, and the result after: unless every other top-level
+//! key reads back unchanged and the block reads back as wanted, the edit is refused.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 use serde_yaml_ng::{Mapping, Value as Yaml};
 
+use super::plan::{Changes, Claim, Fate, Walk, plan};
 use super::{line_col, not_a_map, unparseable, unsafe_edit, unwritable, wrong_block};
 use crate::client::{Client, Layout};
 use crate::error::Result;
-use crate::render::{is_foreign, ordered_fields};
+use crate::render::{kind, ordered_fields};
 
 /// A new file: the client's starting keys, then the block.
 pub(super) fn create(client: &Client, block: &Value) -> Result<String> {
@@ -102,42 +106,213 @@ fn json_of(client: &Client, value: &Yaml) -> Result<Value> {
         .map_err(|e| wrong_block(client, &format!("data JSON cannot hold ({e})")))
 }
 
-/// `existing` with its servers block replaced by `block` (foreign entries of a map block kept).
-pub(super) fn merge(client: &Client, existing: &str, block: &Value) -> Result<String> {
+/// `existing` with `block` merged into its servers block: entry by entry where the block's
+/// lines allow it (see [`splice_entries`]), else by rewriting the whole block as equal YAML.
+pub(super) fn merge(
+    client: &Client,
+    existing: &str,
+    block: &Value,
+    claim: Claim<'_>,
+) -> Result<(String, Changes)> {
     let root = parse(client, existing)?;
     let key = client.servers_key();
-    let current = match root.get(key) {
-        None | Some(Yaml::Null) => None,
-        Some(value) => Some(json_of(client, value)?),
-    };
-    let wanted = match (client.layout(), current.as_ref(), block) {
-        (_, None, _) | (Layout::List, Some(Value::Array(_)), _) => block.clone(),
-        (Layout::Map, Some(Value::Object(entries)), Value::Object(rendered)) => {
-            let mut merged: Map<String, Value> = entries
-                .iter()
-                .filter(|(name, entry)| !rendered.contains_key(*name) && is_foreign(client, entry))
-                .map(|(name, entry)| (name.clone(), entry.clone()))
-                .collect();
-            merged.extend(rendered.iter().map(|(k, v)| (k.clone(), v.clone())));
-            Value::Object(merged)
-        }
-        (_, Some(other), _) => return Err(wrong_block(client, crate::render::kind(other))),
-    };
+    let current_yaml = root.get(key).filter(|v| !v.is_null());
+    let current = current_yaml.map(|v| json_of(client, v)).transpose()?;
+    match (client.layout(), current.as_ref()) {
+        (_, None)
+        | (Layout::List, Some(Value::Array(_)))
+        | (Layout::Map, Some(Value::Object(_))) => {}
+        (_, Some(other)) => return Err(wrong_block(client, kind(other))),
+    }
+    let plan = plan(client, current.as_ref(), block, claim)?;
+    let wanted = current
+        .as_ref()
+        .map_or_else(|| block.clone(), |c| plan.merged(client, c, block));
     if current.as_ref() == Some(&wanted) {
-        return Ok(existing.to_owned());
+        return Ok((existing.to_owned(), plan.changes));
+    }
+    if let Some(yaml) = current_yaml {
+        let entrywise = splice_entries(client, existing, yaml, plan.walk(client, block))?;
+        if let Some(text) = entrywise.filter(|t| reads_back(client, &root, t, &wanted)) {
+            return Ok((text, plan.changes));
+        }
     }
     let mut section = Mapping::new();
     section.insert(key.into(), block_yaml(client, &wanted)?);
     let rendered = serde_yaml_ng::to_string(&section).map_err(unwritable)?;
     let text = splice(existing, key, &rendered);
-    match load(&text) {
-        Ok(Yaml::Mapping(after))
-            if keeps_the_rest(&root, &after, key) && after.get(key) == section.get(key) =>
-        {
-            Ok(text)
-        }
-        _ => Err(unsafe_edit(client)),
+    if reads_back(client, &root, &text, &wanted) {
+        Ok((text, plan.changes))
+    } else {
+        Err(unsafe_edit(client))
     }
+}
+
+/// Whether `text` parses to `before` with the servers block holding exactly `wanted`.
+fn reads_back(client: &Client, before: &Mapping, text: &str, wanted: &Value) -> bool {
+    let key = client.servers_key();
+    match load(text) {
+        Ok(Yaml::Mapping(after)) => {
+            keeps_the_rest(before, &after, key)
+                && after
+                    .get(key)
+                    .and_then(|v| json_of(client, v).ok())
+                    .as_ref()
+                    == Some(wanted)
+        }
+        _ => false,
+    }
+}
+
+/// `existing` with the entries of its servers block (`current`, as parsed) rewritten one by
+/// one as `walk` decides: an entry kept keeps its lines and the comment lines above it, one
+/// written is rendered in its place at the block's indentation, new ones go at the end.
+///
+/// `None` when the block is not laid out as one group of indented lines per entry (a flow
+/// block, a value on the key line, entries the lines do not match).
+fn splice_entries(
+    client: &Client,
+    existing: &str,
+    current: &Yaml,
+    mut walk: Walk<'_>,
+) -> Result<Option<String>> {
+    let key = client.servers_key();
+    let lines: Vec<&str> = existing.split_inclusive('\n').collect();
+    let Some((start, end)) = block_range(&lines, key) else {
+        return Ok(None);
+    };
+    let opens_block = lines
+        .get(start)
+        .and_then(|l| after_key(l, key))
+        .is_some_and(|rest| rest.trim().is_empty() || rest.trim_start().starts_with('#'));
+    let body = lines.get(start + 1..end).unwrap_or_default();
+    let (Some((indent, heads)), Some(items)) = (
+        opens_block
+            .then(|| entry_heads(body, client.layout()))
+            .flatten(),
+        named_items(client, current),
+    ) else {
+        return Ok(None);
+    };
+    if heads.len() != items.len() {
+        return Ok(None);
+    }
+    let mut out = String::with_capacity(existing.len());
+    lines.iter().take(start + 1).for_each(|l| out.push_str(l));
+    let leads = leads(body, &heads);
+    for (i, (name, yaml)) in items.into_iter().enumerate() {
+        let (lead, head) = (leads[i], heads[i]);
+        let stop = leads.get(i + 1).copied().unwrap_or(body.len());
+        let now = json_of(client, yaml)?;
+        match walk.fate(name, &now) {
+            Fate::Keep => push_lines(&mut out, &body[lead..stop]),
+            Fate::Write(entry) if *entry == now => push_lines(&mut out, &body[lead..stop]),
+            Fate::Write(entry) => {
+                push_lines(&mut out, &body[lead..head]);
+                push_text(
+                    &mut out,
+                    &entry_text(client, name.unwrap_or_default(), entry, indent)?,
+                );
+            }
+            Fate::Drop => {}
+        }
+    }
+    for (name, entry) in walk.missing() {
+        push_text(&mut out, &entry_text(client, name, entry, indent)?);
+    }
+    push_lines(&mut out, lines.get(end..).unwrap_or_default());
+    Ok(Some(out))
+}
+
+/// The items of a parsed block with their names (a map's keys, a list item's name field).
+fn named_items<'a>(client: &Client, block: &'a Yaml) -> Option<Vec<(Option<&'a str>, &'a Yaml)>> {
+    match block {
+        Yaml::Mapping(map) => Some(map.iter().map(|(k, v)| (k.as_str(), v)).collect()),
+        Yaml::Sequence(items) => {
+            let field = client.entry_shape().name_field.as_deref().unwrap_or("name");
+            Some(
+                items
+                    .iter()
+                    .map(|item| (item.get(field).and_then(Yaml::as_str), item))
+                    .collect(),
+            )
+        }
+        _ => None,
+    }
+}
+
+/// The indentation of the block's entries and the index of each entry's first line in `body`:
+/// every line at that indentation starts an entry (a `- ` item for a list, a key for a map).
+fn entry_heads(body: &[&str], layout: Layout) -> Option<(usize, Vec<usize>)> {
+    let depth = |l: &str| l.len() - l.trim_start_matches(' ').len();
+    let content = |l: &str| !is_blank_or_comment(l.trim_start_matches(' '));
+    let indent = depth(body.iter().find(|l| content(l))?);
+    let mut heads = Vec::new();
+    for (i, line) in body.iter().enumerate().filter(|(_, l)| content(l)) {
+        let rest = line.get(depth(line)..).unwrap_or_default();
+        let item = rest
+            .strip_prefix('-')
+            .is_some_and(|r| r.is_empty() || r.starts_with([' ', '\t', '\r', '\n']));
+        match depth(line).cmp(&indent) {
+            std::cmp::Ordering::Greater => {}
+            std::cmp::Ordering::Less => return None,
+            std::cmp::Ordering::Equal if rest.starts_with('\t') => return None,
+            std::cmp::Ordering::Equal if item == (layout == Layout::List) => heads.push(i),
+            std::cmp::Ordering::Equal => return None,
+        }
+    }
+    Some((indent, heads))
+}
+
+/// Where each entry's lines start: its first line, preceded by the blank and comment lines
+/// just above it.
+fn leads(body: &[&str], heads: &[usize]) -> Vec<usize> {
+    let mut floor = 0;
+    heads
+        .iter()
+        .map(|&head| {
+            let mut lead = head;
+            while lead > floor
+                && body
+                    .get(lead - 1)
+                    .is_some_and(|l| is_blank_or_comment(l.trim_start_matches(' ')))
+            {
+                lead -= 1;
+            }
+            floor = head + 1;
+            lead
+        })
+        .collect()
+}
+
+/// One entry as YAML lines at `indent`: `name:` and its fields, or a `- ` item.
+fn entry_text(client: &Client, name: &str, entry: &Value, indent: usize) -> Result<String> {
+    let yaml = match client.layout() {
+        Layout::Map => {
+            let mut one = Mapping::new();
+            one.insert(name.into(), entry_yaml(client, entry)?);
+            Yaml::Mapping(one)
+        }
+        Layout::List => Yaml::Sequence(vec![entry_yaml(client, entry)?]),
+    };
+    let text = serde_yaml_ng::to_string(&yaml).map_err(unwritable)?;
+    let pad = " ".repeat(indent);
+    Ok(text
+        .split_inclusive('\n')
+        .map(|line| format!("{pad}{line}"))
+        .collect())
+}
+
+/// Appends `text`, first ending the last line if it has no line break.
+fn push_text(out: &mut String, text: &str) {
+    if !text.is_empty() && !out.is_empty() && !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out.push_str(text);
+}
+
+fn push_lines(out: &mut String, lines: &[&str]) {
+    lines.iter().for_each(|l| push_text(out, l));
 }
 
 /// Whether `after` holds exactly the keys and values of `before`, apart from `key`.
@@ -153,10 +328,21 @@ fn keeps_the_rest(before: &Mapping, after: &Mapping, key: &str) -> bool {
 /// `text` with the top-level `key:` section replaced by `section` (appended if absent).
 fn splice(text: &str, key: &str, section: &str) -> String {
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
-    let Some(start) = lines.iter().position(|l| is_key_line(l, key)) else {
+    let Some((start, end)) = block_range(&lines, key) else {
         let gap = if text.ends_with('\n') { "" } else { "\n" };
         return format!("{text}{gap}{section}");
     };
+    let mut out = String::with_capacity(text.len() + section.len());
+    lines.iter().take(start).for_each(|l| out.push_str(l));
+    out.push_str(section);
+    lines.iter().skip(end).for_each(|l| out.push_str(l));
+    out
+}
+
+/// The lines of the top-level `key:` section: from its key line to the next top-level line,
+/// leaving the blank and comment lines just before that line to what follows.
+fn block_range(lines: &[&str], key: &str) -> Option<(usize, usize)> {
+    let start = lines.iter().position(|l| after_key(l, key).is_some())?;
     let mut end = lines
         .iter()
         .enumerate()
@@ -166,23 +352,22 @@ fn splice(text: &str, key: &str, section: &str) -> String {
     while end > start + 1 && lines.get(end - 1).is_some_and(|l| is_blank_or_comment(l)) {
         end -= 1;
     }
-    let mut out = String::with_capacity(text.len() + section.len());
-    lines.iter().take(start).for_each(|l| out.push_str(l));
-    out.push_str(section);
-    lines.iter().skip(end).for_each(|l| out.push_str(l));
-    out
+    Some((start, end))
 }
 
-/// Whether `line` opens the top-level `key` (plain or quoted), e.g. `mcpServers:`.
-fn is_key_line(line: &str, key: &str) -> bool {
+/// What follows the colon when `line` opens the top-level `key` (plain or quoted), e.g.
+/// `mcpServers:`; `None` for any other line.
+fn after_key<'l>(line: &'l str, key: &str) -> Option<&'l str> {
     let single = format!("'{key}'");
     let double = format!("\"{key}\"");
-    [key, single.as_str(), double.as_str()].iter().any(|k| {
-        line.strip_prefix(k)
-            .map(|rest| rest.trim_start_matches([' ', '\t']))
-            .and_then(|rest| rest.strip_prefix(':'))
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '\r', '\n']))
-    })
+    [key, single.as_str(), double.as_str()]
+        .iter()
+        .find_map(|k| {
+            line.strip_prefix(k)
+                .map(|rest| rest.trim_start_matches([' ', '\t']))
+                .and_then(|rest| rest.strip_prefix(':'))
+                .filter(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '\r', '\n']))
+        })
 }
 
 /// Whether `line` starts something at the top level: a key or a document marker, not an

@@ -1,5 +1,7 @@
 //! Publishing drafts as signed artifacts, reading them back, and deploying them.
 
+use std::collections::BTreeSet;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
@@ -7,12 +9,12 @@ use serde_json::{Map, Value, json};
 use super::{Outcome, ProfileRef, keys, target};
 use crate::artifact::{self, Artifact};
 use crate::client::Client;
-use crate::config_file;
+use crate::config_file::{self, Changes};
 use crate::error::{Code, Error, Result};
 use crate::id;
 use crate::payload::Payload;
-use crate::ports::Ports;
-use crate::records::{self, Deployment, Publication};
+use crate::ports::{ClientFiles, Ports};
+use crate::records::{self, Deployment, Ownership, Publication};
 use crate::store::{Batch, Store};
 use crate::timestamp::Timestamp;
 use crate::validate::{self, Issue};
@@ -269,6 +271,13 @@ pub struct Deploy {
     #[serde(default)]
     #[schemars(with = "Option<crate::id::ArtifactIdSchema>")]
     pub artifact_id: Option<String>,
+    /// Take over entries of the file that have a name being deployed but were not written by
+    /// this profile's deploys (without it, such an entry is a 409 `ENTRY_CONFLICT`).
+    #[serde(default)]
+    pub adopt: bool,
+    /// Answer what the deploy would do, without writing the file or recording anything.
+    #[serde(default)]
+    pub dry_run: bool,
 }
 
 /// The answer of [`deploy`].
@@ -283,12 +292,19 @@ pub struct Deployed {
     pub artifact_id: String,
     /// The client file written; null on a host that writes no files.
     pub config_path: Option<String>,
-    /// The backup of the previous file; null when none was made (no file, or no change).
+    /// The backup of the previous file; null when none was made (no file, no change, dry run).
     pub backup_path: Option<String>,
-    /// Always true.
+    /// True when the file was written and the deployment recorded; false on a dry run.
     pub deployed: bool,
-    /// When.
+    /// Whether this was a dry run, which writes and records nothing.
+    pub dry_run: bool,
+    /// When (for a dry run: when it was checked).
     pub deployed_at: Timestamp,
+    /// The entries of the client file the deploy added, updated, removed, found unchanged and
+    /// left alone (on a host without client files: the change from the artifact deployed before,
+    /// and nothing left alone).
+    #[serde(flatten)]
+    pub changes: Changes,
     /// What happened, in a sentence.
     pub message: String,
 }
@@ -298,35 +314,26 @@ pub struct Deployed {
 /// confined real path ([`Client::confined_path`]): a profile's path that no longer resolves
 /// inside an allowed folder is refused with 400 `PATH_NOT_ALLOWED`, and nothing is written.
 ///
-/// The order is the point: the file is written before the record is committed, so a record never
-/// names a file state that does not exist. A failure in between leaves the new file and the old
-/// record; deploying again finds the file already as merged, writes nothing and commits the
-/// record, so a retry converges. (The backup made by the first attempt stays beside the file.)
+/// In the file, the deploy adds, updates and removes only the entries it owns there: those the
+/// profile's last deploy to that file wrote (for a file deployed before ownership was
+/// recorded, the entries of the artifact last deployed to it). Every other entry is left
+/// alone; one whose name is being deployed is a 409 `ENTRY_CONFLICT` unless `adopt` is set or
+/// it already holds exactly what would be written. A dry run answers the same and changes
+/// nothing.
+///
+/// The order is the point: the file is written before the records (deployment and ownership,
+/// in one batch) are committed, so a record never names a file state that does not exist. A
+/// failure in between leaves the new file and the old records; deploying again finds the file
+/// already as merged (the entries it wrote hold exactly what would be written, so they are
+/// taken over), writes nothing and commits the records, so a retry converges. (The backup made
+/// by the first attempt stays beside the file.)
 pub fn deploy<S: Store + ?Sized>(
     store: &mut S,
     ports: &Ports<'_>,
     input: Deploy,
 ) -> Result<Deployed> {
     let (client, profile) = target(&input.client_id, &input.profile_id)?;
-    let publication = match input.artifact_id.as_deref() {
-        None => records::latest(store, client.client_id(), profile)?
-            .ok_or_else(|| nothing_published(client, profile))?,
-        Some(id) => {
-            let id = id::check_artifact(id)?;
-            records::history(store, client.client_id(), profile)?
-                .into_iter()
-                .find(|p| p.artifact_id == id)
-                .ok_or_else(|| {
-                    Error::new(
-                        Code::ArtifactNotFound,
-                        format!(
-                            "Artifact '{id}' was never published for {}/{profile}",
-                            client.client_id()
-                        ),
-                    )
-                })?
-        }
-    };
+    let publication = chosen(store, client, profile, input.artifact_id.as_deref())?;
     let art = as_published(
         stored(store, &publication.artifact_id)?,
         client,
@@ -337,49 +344,223 @@ pub fn deploy<S: Store + ?Sized>(
     artifact::verify(&art, &key)?;
     let payload = Payload::from_value(&art.payload)?;
 
-    let (config_path, backup_path) = match ports.files {
+    let (file, changes) = match ports.files {
         Some(files) => {
-            let override_path =
-                records::profile(store, client.client_id(), profile)?.and_then(|p| p.config_path);
-            let path = client.confined_path(override_path.as_deref(), files)?;
-            let existing = files.read(&path)?;
-            let merged = config_file::merge(client, existing.as_deref(), &payload)?;
-            let backup = if existing.as_deref() == Some(merged.as_str()) {
-                None
-            } else {
-                files.write(&path, &merged)?
-            };
-            (Some(path), backup)
+            let FileDeploy {
+                path,
+                backup,
+                changes,
+            } = into_file(store, files, client, profile, &payload, &input)?;
+            (Some((path, backup)), changes)
         }
-        None => (None, None),
+        None => (None, since_last_deploy(store, client, profile, &payload)?),
     };
+    let (config_path, backup_path) = file.unzip();
     let deployment = Deployment {
         artifact_id: art.artifact_id,
         deployed_at: ports.clock.now(),
         config_path,
-        backup_path,
+        backup_path: backup_path.flatten(),
         deployed_by: ports.actor.to_owned(),
     };
-    let mut batch = Batch::new();
-    records::put_deployment(&mut batch, client.client_id(), profile, &deployment)?;
-    store.commit(batch)?;
-    let message = match &deployment.config_path {
-        Some(path) => format!("Deployed {} server(s) to {path}", payload.len()),
-        None => format!(
-            "Verified and recorded; this host writes no client files: machines pull it from /v1/config/{}/{profile}/deployed",
-            client.client_id()
-        ),
-    };
+    if !input.dry_run {
+        commit(store, client, profile, &deployment, &payload)?;
+    }
+    let message = deploy_message(
+        client,
+        profile,
+        &payload,
+        &deployment,
+        &changes,
+        input.dry_run,
+    );
     Ok(Deployed {
         success: true,
         status: Outcome::Deployed,
         artifact_id: deployment.artifact_id,
         config_path: deployment.config_path,
         backup_path: deployment.backup_path,
-        deployed: true,
+        deployed: !input.dry_run,
+        dry_run: input.dry_run,
         deployed_at: deployment.deployed_at,
+        changes,
         message,
     })
+}
+
+/// Commits the deployment and, when it wrote a file, the entries it owns there: `payload`'s.
+fn commit<S: Store + ?Sized>(
+    store: &mut S,
+    client: &Client,
+    profile: &str,
+    deployment: &Deployment,
+    payload: &Payload,
+) -> Result<()> {
+    let mut batch = Batch::new();
+    if let Some(path) = &deployment.config_path {
+        let ownership = Ownership {
+            config_path: path.clone(),
+            entries: payload.servers.keys().cloned().collect(),
+            updated_at: deployment.deployed_at,
+        };
+        records::put_ownership(&mut batch, client.client_id(), profile, &ownership)?;
+    }
+    records::put_deployment(&mut batch, client.client_id(), profile, deployment)?;
+    store.commit(batch)
+}
+
+/// The publication a deploy takes: the latest, or the one of `artifact_id` in the history.
+fn chosen<S: Store + ?Sized>(
+    store: &S,
+    client: &Client,
+    profile: &str,
+    artifact_id: Option<&str>,
+) -> Result<Publication> {
+    let Some(id) = artifact_id else {
+        return records::latest(store, client.client_id(), profile)?
+            .ok_or_else(|| nothing_published(client, profile));
+    };
+    let id = id::check_artifact(id)?;
+    records::history(store, client.client_id(), profile)?
+        .into_iter()
+        .find(|p| p.artifact_id == id)
+        .ok_or_else(|| {
+            Error::new(
+                Code::ArtifactNotFound,
+                format!(
+                    "Artifact '{id}' was never published for {}/{profile}",
+                    client.client_id()
+                ),
+            )
+        })
+}
+
+/// What a deploy did to a client file (on a dry run: would do).
+struct FileDeploy {
+    path: String,
+    backup: Option<String>,
+    changes: Changes,
+}
+
+/// Merges `payload` into the profile's client file, writing it unless it is a dry run or
+/// nothing changed.
+fn into_file<S: Store + ?Sized>(
+    store: &S,
+    files: &dyn ClientFiles,
+    client: &Client,
+    profile: &str,
+    payload: &Payload,
+    input: &Deploy,
+) -> Result<FileDeploy> {
+    let override_path =
+        records::profile(store, client.client_id(), profile)?.and_then(|p| p.config_path);
+    let path = client.confined_path(override_path.as_deref(), files)?;
+    let owned = owned_entries(store, client, profile, &path)?;
+    let existing = files.read(&path)?;
+    let merged = config_file::merge(client, existing.as_deref(), payload, &owned, input.adopt)?;
+    let backup = if input.dry_run || existing.as_deref() == Some(merged.text.as_str()) {
+        None
+    } else {
+        files.write(&path, &merged.text)?
+    };
+    Ok(FileDeploy {
+        path,
+        backup,
+        changes: merged.changes,
+    })
+}
+
+/// The entries the profile owns in the file at `path`: its ownership record's or, for a file
+/// deployed before ownership was recorded, the entries of the artifact last deployed there.
+fn owned_entries<S: Store + ?Sized>(
+    store: &S,
+    client: &Client,
+    profile: &str,
+    path: &str,
+) -> Result<BTreeSet<String>> {
+    if let Some(record) = records::ownership(store, client.client_id(), profile, path)? {
+        return Ok(record.entries);
+    }
+    let last = records::deployment(store, client.client_id(), profile)?
+        .filter(|d| d.config_path.as_deref() == Some(path));
+    Ok(match last {
+        Some(d) => deployed_payload(store, &d.artifact_id)?
+            .servers
+            .keys()
+            .cloned()
+            .collect(),
+        None => BTreeSet::new(),
+    })
+}
+
+/// The payload of a deployed artifact (empty if the artifact is gone).
+fn deployed_payload<S: Store + ?Sized>(store: &S, artifact_id: &str) -> Result<Payload> {
+    match records::artifact(store, artifact_id)? {
+        Some(art) => Payload::from_value(&art.payload),
+        None => Ok(Payload::default()),
+    }
+}
+
+/// On a host without client files: how `payload` differs from the artifact deployed before.
+fn since_last_deploy<S: Store + ?Sized>(
+    store: &S,
+    client: &Client,
+    profile: &str,
+    payload: &Payload,
+) -> Result<Changes> {
+    let before = match records::deployment(store, client.client_id(), profile)? {
+        Some(d) => deployed_payload(store, &d.artifact_id)?,
+        None => Payload::default(),
+    };
+    let mut changes = Changes::default();
+    for (name, entry) in &payload.servers {
+        let list = match before.servers.get(name) {
+            None => &mut changes.added,
+            Some(old) if old == entry => &mut changes.unchanged,
+            Some(_) => &mut changes.updated,
+        };
+        list.push(name.clone());
+    }
+    changes.removed = before
+        .servers
+        .keys()
+        .filter(|n| !payload.servers.contains_key(*n))
+        .cloned()
+        .collect();
+    Ok(changes)
+}
+
+/// The sentence of a deploy's answer.
+fn deploy_message(
+    client: &Client,
+    profile: &str,
+    payload: &Payload,
+    deployment: &Deployment,
+    changes: &Changes,
+    dry_run: bool,
+) -> String {
+    let summary = format!(
+        "{} added, {} updated, {} removed, {} unchanged, {} left alone",
+        changes.added.len(),
+        changes.updated.len(),
+        changes.removed.len(),
+        changes.unchanged.len(),
+        changes.left_alone.len()
+    );
+    let n = payload.len();
+    match (&deployment.config_path, dry_run) {
+        (Some(path), false) => format!("Deployed {n} server(s) to {path} ({summary})"),
+        (Some(path), true) => format!(
+            "Dry run: deploying would write {n} server(s) to {path} ({summary}); nothing was written"
+        ),
+        (None, false) => format!(
+            "Verified and recorded; this host writes no client files: machines pull it from /v1/config/{}/{profile}/deployed",
+            client.client_id()
+        ),
+        (None, true) => format!(
+            "Dry run: the artifact verifies ({summary} since the last deploy); nothing was recorded"
+        ),
+    }
 }
 
 /// The answer of [`deployed`]: the artifact with when and where it was deployed.

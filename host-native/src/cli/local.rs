@@ -54,11 +54,19 @@ pub enum LocalCommand {
         scope: Scope,
     },
     /// Verify an artifact and write it into the client's config file (a backup of the old one
-    /// is kept beside it).
+    /// is kept beside it). Only the entries this profile's deploys wrote there are added,
+    /// updated or removed; every other entry is left as it is.
     Deploy {
         /// An artifact from the profile's history (default: the latest).
         #[arg(long = "artifact", value_name = "ID")]
         artifact_id: Option<String>,
+        /// Take over entries of the names being deployed that this profile's deploys did not
+        /// write (without it, such an entry refuses the deploy).
+        #[arg(long)]
+        adopt: bool,
+        /// Show what the deploy would change, without writing the file or recording anything.
+        #[arg(long)]
+        dry_run: bool,
         /// The profile, and `--json`.
         #[command(flatten)]
         scope: Scope,

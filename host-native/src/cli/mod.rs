@@ -375,6 +375,17 @@ mod tests {
             local(&["deploy", "--client", "c", "--artifact", "abc"]),
             LocalCommand::Deploy {
                 artifact_id: Some("abc".into()),
+                adopt: false,
+                dry_run: false,
+                scope: scope("c", "default", TEXT),
+            }
+        );
+        assert_eq!(
+            local(&["deploy", "--client", "c", "--adopt", "--dry-run"]),
+            LocalCommand::Deploy {
+                artifact_id: None,
+                adopt: true,
+                dry_run: true,
                 scope: scope("c", "default", TEXT),
             }
         );

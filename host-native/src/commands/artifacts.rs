@@ -2,6 +2,7 @@
 
 use std::process::ExitCode;
 
+use mcp_orchestration_core::config_file::Changes;
 use mcp_orchestration_core::ops::artifacts::{self, Deploy, History, Publish};
 use serde_json::Value;
 
@@ -30,12 +31,20 @@ pub(super) fn publish(changelog: Option<String>, scope: Scope) -> ExitCode {
     )
 }
 
-/// `deploy`: writes an artifact into the client's config file.
-pub(super) fn deploy(artifact_id: Option<String>, scope: Scope) -> ExitCode {
+/// `deploy`: writes an artifact into the client's config file (or, on a dry run, says what it
+/// would change).
+pub(super) fn deploy(
+    artifact_id: Option<String>,
+    adopt: bool,
+    dry_run: bool,
+    scope: Scope,
+) -> ExitCode {
     let input = Deploy {
         client_id: scope.client_id,
         profile_id: scope.profile_id,
         artifact_id,
+        adopt,
+        dry_run,
     };
     run_op(
         scope.output,
@@ -46,11 +55,27 @@ pub(super) fn deploy(artifact_id: Option<String>, scope: Scope) -> ExitCode {
                 .as_ref()
                 .map_or_else(String::new, |b| format!("Backup: {b}\n"));
             format!(
-                "{}\nArtifact: {}\n{backup}",
-                deployed.message, deployed.artifact_id
+                "{}\nArtifact: {}\n{backup}{}",
+                deployed.message,
+                deployed.artifact_id,
+                entry_lines(&deployed.changes)
             )
         },
     )
+}
+
+/// One line per non-empty list of entries, e.g. `Left alone: mine, theirs`.
+fn entry_lines(changes: &Changes) -> String {
+    [
+        ("Added", &changes.added),
+        ("Updated", &changes.updated),
+        ("Removed", &changes.removed),
+        ("Left alone", &changes.left_alone),
+    ]
+    .into_iter()
+    .filter(|(_, names)| !names.is_empty())
+    .map(|(what, names)| format!("{what}: {}\n", names.join(", ")))
+    .collect()
 }
 
 /// `history`: the artifacts published for the profile, newest first.

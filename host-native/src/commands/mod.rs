@@ -35,7 +35,12 @@ pub fn run(command: LocalCommand) -> ExitCode {
         LocalCommand::Draft(c) => drafts::run(c),
         LocalCommand::Validate(scope) => drafts::validate(scope),
         LocalCommand::Publish { changelog, scope } => artifacts::publish(changelog, scope),
-        LocalCommand::Deploy { artifact_id, scope } => artifacts::deploy(artifact_id, scope),
+        LocalCommand::Deploy {
+            artifact_id,
+            adopt,
+            dry_run,
+            scope,
+        } => artifacts::deploy(artifact_id, adopt, dry_run, scope),
         LocalCommand::History(scope) => artifacts::history(scope),
         LocalCommand::Diff { a, b, scope } => configs::diff(&a, &b, scope),
     }
