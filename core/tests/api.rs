@@ -3,62 +3,19 @@
 // Test code: a failed step panics with what went wrong, which is the report.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::cell::RefCell;
-use std::collections::BTreeMap;
+mod common;
 
 use bytes::Bytes;
 use http::{Method, header};
 use mcp_orchestration_core::api::{self, CorsOrigins, Host, Settings};
-use mcp_orchestration_core::ports::{ClientFiles, Fixed, Os};
+use mcp_orchestration_core::ports::{ClientFiles, Fixed};
 use mcp_orchestration_core::usage::Usage;
-use mcp_orchestration_core::{MemoryStore, Result, Scope, Store, Timestamp};
+use mcp_orchestration_core::{MemoryStore, Scope, Store, Timestamp};
 use serde_json::{Value, json};
 
+use common::Files;
+
 const KEY: &str = "test-api-key";
-
-/// Client files held in memory, as a Linux home at `/home/u` with no symlinks, writable there
-/// and under the `allowed` folders.
-#[derive(Default)]
-struct Files {
-    files: RefCell<BTreeMap<String, String>>,
-    writes: RefCell<usize>,
-    allowed: Vec<String>,
-}
-
-impl ClientFiles for Files {
-    fn os(&self) -> Os {
-        Os::Linux
-    }
-    fn home(&self) -> Option<String> {
-        Some("/home/u".into())
-    }
-    fn var(&self, _name: &str) -> Option<String> {
-        None
-    }
-    fn real_path(&self, path: &str) -> Result<String> {
-        Ok(path.to_owned())
-    }
-    fn allowed_roots(&self) -> Vec<String> {
-        std::iter::once("/home/u".to_owned())
-            .chain(self.allowed.iter().cloned())
-            .collect()
-    }
-    fn read(&self, path: &str) -> Result<Option<String>> {
-        Ok(self.files.borrow().get(path).cloned())
-    }
-    fn write(&self, path: &str, text: &str) -> Result<Option<String>> {
-        *self.writes.borrow_mut() += 1;
-        let old = self
-            .files
-            .borrow_mut()
-            .insert(path.to_owned(), text.to_owned());
-        let backup = format!("{path}.bak");
-        Ok(old.map(|old| {
-            self.files.borrow_mut().insert(backup.clone(), old);
-            backup
-        }))
-    }
-}
 
 struct World {
     store: MemoryStore,
@@ -749,7 +706,7 @@ fn deploy_refuses_an_unparseable_file_and_leaves_it_untouched() {
     w.publish("default");
     let d = w.post("/v1/config/claude-desktop/default/deploy", json!({}));
     assert_eq!(d.status, 409, "{}", d.json);
-    assert_eq!(*w.files.as_ref().unwrap().writes.borrow(), 0);
+    assert_eq!(w.files.as_ref().unwrap().writes.get(), 0);
     assert_eq!(
         w.files.as_ref().unwrap().files.borrow()[path],
         "{ this is not json"
@@ -765,7 +722,7 @@ fn deploy_refuses_an_unparseable_file_and_leaves_it_untouched() {
 fn deploy_honours_a_profile_path_override() {
     let mut w = World::new();
     if let Some(files) = w.files.as_mut() {
-        files.allowed.push("/mnt/c/Users/me".into());
+        files.allowed.borrow_mut().push("/mnt/c/Users/me".into());
     }
     w.init_keys();
     let p = w.post(
@@ -832,7 +789,7 @@ fn a_path_override_outside_the_allowed_folders_or_of_another_format_is_refused()
     let listed = w.get("/v1/clients/cursor/profiles");
     assert_eq!(listed.json["config_paths"], json!({}), "nothing saved");
     assert_eq!(set(&mut w, "~/work/.cursor/mcp.json").status, 201);
-    assert_eq!(*w.files.as_ref().unwrap().writes.borrow(), 0);
+    assert_eq!(w.files.as_ref().unwrap().writes.get(), 0);
 }
 
 #[test]
@@ -864,7 +821,7 @@ fn deploy_refuses_a_tampered_artifact() {
     w.store.commit(batch).unwrap();
     let d = w.post("/v1/config/claude-desktop/t/deploy", json!({}));
     assert_error(&d, 409, "ARTIFACT_TAMPERED");
-    assert_eq!(*w.files.as_ref().unwrap().writes.borrow(), 0);
+    assert_eq!(w.files.as_ref().unwrap().writes.get(), 0);
 }
 
 #[test]

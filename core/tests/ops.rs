@@ -2,79 +2,18 @@
 // Test code: a failed step panics with what went wrong, which is the report.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::cell::{Cell, RefCell};
+mod common;
+
 use std::collections::BTreeMap;
 
 use mcp_orchestration_core::ops::{self, ProfileRef, artifacts, drafts, keys};
-use mcp_orchestration_core::ports::{ClientFiles, Fixed, Os};
+use mcp_orchestration_core::ports::{ClientFiles, Fixed};
 use mcp_orchestration_core::records;
 use mcp_orchestration_core::store::Batch;
-use mcp_orchestration_core::{Code, Error, MemoryStore, Ports, Result, Store, Timestamp};
+use mcp_orchestration_core::{Code, Ports, Result, Store, Timestamp};
 use serde_json::{Map, json};
 
-/// Client files in memory, as a Linux home at `/home/u` with no symlinks, writable there and
-/// under the `allowed` folders; every write makes a backup.
-#[derive(Default)]
-struct Files {
-    files: RefCell<BTreeMap<String, String>>,
-    allowed: RefCell<Vec<String>>,
-}
-
-impl ClientFiles for Files {
-    fn os(&self) -> Os {
-        Os::Linux
-    }
-    fn home(&self) -> Option<String> {
-        Some("/home/u".into())
-    }
-    fn var(&self, _name: &str) -> Option<String> {
-        None
-    }
-    fn real_path(&self, path: &str) -> Result<String> {
-        Ok(path.to_owned())
-    }
-    fn allowed_roots(&self) -> Vec<String> {
-        std::iter::once("/home/u".to_owned())
-            .chain(self.allowed.borrow().iter().cloned())
-            .collect()
-    }
-    fn read(&self, path: &str) -> Result<Option<String>> {
-        Ok(self.files.borrow().get(path).cloned())
-    }
-    fn write(&self, path: &str, text: &str) -> Result<Option<String>> {
-        let old = self
-            .files
-            .borrow_mut()
-            .insert(path.to_owned(), text.to_owned());
-        Ok(old.map(|old| {
-            let backup = format!("{path}.bak");
-            self.files.borrow_mut().insert(backup.clone(), old);
-            backup
-        }))
-    }
-}
-
-/// A store whose commits fail while `failing` is set, writing nothing.
-#[derive(Default)]
-struct FlakyStore {
-    inner: MemoryStore,
-    failing: Cell<bool>,
-}
-
-impl Store for FlakyStore {
-    fn get(&self, key: &str) -> Result<Option<Vec<u8>>> {
-        self.inner.get(key)
-    }
-    fn list(&self, prefix: &str) -> Result<Vec<(String, Vec<u8>)>> {
-        self.inner.list(prefix)
-    }
-    fn commit(&mut self, batch: Batch) -> Result<()> {
-        if self.failing.get() {
-            return Err(Error::new(Code::StoreWrite, "The disk is full"));
-        }
-        self.inner.commit(batch)
-    }
-}
+use common::{Files, FlakyStore};
 
 const CONFIG: &str = "/home/u/.config/Claude/claude_desktop_config.json";
 
