@@ -62,6 +62,19 @@ fn publish(store: &mut FlakyStore, ports: &Ports<'_>, client_id: &str) -> String
     .artifact_id
 }
 
+fn remove(store: &mut FlakyStore, ports: &Ports<'_>, name: &str) {
+    drafts::remove(
+        store,
+        ports,
+        drafts::RemoveServer {
+            client_id: "claude-desktop".into(),
+            profile_id: "default".into(),
+            server_id: name.into(),
+        },
+    )
+    .unwrap();
+}
+
 fn deploy(store: &mut FlakyStore, ports: &Ports<'_>) -> Result<artifacts::Deployed> {
     deploy_with(store, ports, "claude-desktop", false, false)
 }
@@ -382,16 +395,7 @@ fn a_name_clash_is_409_entry_conflict_until_adopted() {
     assert!(!written.contains("my-memory"), "{written}");
 
     // Adopted, it is owned: a deploy without it removes it.
-    drafts::remove(
-        &mut store,
-        &ports,
-        drafts::RemoveServer {
-            client_id: "claude-desktop".into(),
-            profile_id: "default".into(),
-            server_id: "memory".into(),
-        },
-    )
-    .unwrap();
+    remove(&mut store, &ports, "memory");
     publish(&mut store, &ports, "claude-desktop");
     let smaller = deploy(&mut store, &ports).unwrap();
     assert_eq!(smaller.changes.removed, names(&["memory"]));
@@ -425,16 +429,7 @@ fn a_file_deployed_before_ownership_was_recorded_keeps_working() {
         .borrow_mut()
         .insert(CONFIG.into(), file.to_string());
 
-    drafts::remove(
-        &mut store,
-        &ports,
-        drafts::RemoveServer {
-            client_id: "claude-desktop".into(),
-            profile_id: "default".into(),
-            server_id: "everything".into(),
-        },
-    )
-    .unwrap();
+    remove(&mut store, &ports, "everything");
     publish(&mut store, &ports, "claude-desktop");
     let smaller = deploy(&mut store, &ports).unwrap();
     assert_eq!(smaller.changes.removed, names(&["everything"]));
