@@ -69,6 +69,8 @@ pub enum ErrorKind {
     BadRequest,
     /// No or wrong credentials (401).
     Unauthorized,
+    /// The caller may not do this (403).
+    Forbidden,
     /// The thing named does not exist (404).
     NotFound,
     /// The method is not served on that route (405).
@@ -87,6 +89,7 @@ impl ErrorKind {
         match self {
             Self::BadRequest => 400,
             Self::Unauthorized => 401,
+            Self::Forbidden => 403,
             Self::NotFound => 404,
             Self::MethodNotAllowed => 405,
             Self::Conflict => 409,
@@ -100,6 +103,7 @@ impl ErrorKind {
         match self {
             Self::BadRequest => "BadRequest",
             Self::Unauthorized => "Unauthorized",
+            Self::Forbidden => "Forbidden",
             Self::NotFound => "NotFound",
             Self::MethodNotAllowed => "MethodNotAllowed",
             Self::Conflict => "Conflict",
@@ -157,6 +161,12 @@ registry! {
     // Auth
     AuthenticationRequired = ("AUTHENTICATION_REQUIRED", Unauthorized, "No credentials were sent: use `Authorization: Bearer <token>` or `X-API-Key`."),
     InvalidCredentials = ("INVALID_CREDENTIALS", Unauthorized, "The token is unknown, revoked or expired, or the API key is wrong."),
+    // MCP over Streamable HTTP
+    OriginNotAllowed = ("ORIGIN_NOT_ALLOWED", Forbidden, "The request's Origin may not use /mcp: only the server's own and origins listed explicitly may."),
+    UnsupportedProtocolVersion = ("UNSUPPORTED_PROTOCOL_VERSION", BadRequest, "MCP-Protocol-Version names a revision this server does not speak."),
+    SessionRequired = ("SESSION_REQUIRED", BadRequest, "An MCP request after initialize lacks the MCP-Session-Id header."),
+    SessionNotFound = ("SESSION_NOT_FOUND", NotFound, "The MCP session has ended or never existed."),
+    InvalidJsonRpc = ("INVALID_JSONRPC", BadRequest, "The /mcp body is not one JSON-RPC 2.0 message; `jsonrpc` holds the JSON-RPC error."),
     // Clients, profiles, catalog
     ClientNotFound = ("CLIENT_NOT_FOUND", NotFound, "No client app has this id."),
     InvalidConfigPath = ("INVALID_CONFIG_PATH", BadRequest, "A profile's config path override is not an absolute path."),

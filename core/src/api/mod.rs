@@ -148,6 +148,7 @@ pub fn handle<S: Store + ?Sized>(req: Request, store: &mut S, host: &Host<'_>) -
 /// A routed request: its row of the table and what its input is read from.
 struct Routed<'r> {
     spec: &'static RouteSpec,
+    headers: &'r http::HeaderMap,
     params: route::Params,
     query: Option<&'r str>,
     body: Bytes,
@@ -178,12 +179,16 @@ fn dispatch<S: Store + ?Sized>(
         parts.method.clone()
     };
     let (spec, params) = route::resolve(&method, parts.uri.path())?;
+    if matches!(spec.route, Route::McpMessage | Route::McpEnd) {
+        crate::mcp::http::check_origin(&parts.headers, &host.settings.cors_origins)?;
+    }
     let actor = match spec.access {
         route::Access::Public => String::new(),
         route::Access::Credentials => auth::authenticate(&parts.headers, store, host)?.label(),
     };
     let req = Routed {
         spec,
+        headers: &parts.headers,
         params,
         query: parts.uri.query(),
         body,
@@ -259,6 +264,11 @@ fn answer<S: Store + ?Sized>(
         Route::CreateToken => call(req, store, ports, tokens::create),
         Route::ListTokens => call(req, store, ports, tokens::list),
         Route::RevokeToken => call(req, store, ports, tokens::revoke),
+        Route::McpMessage => crate::mcp::http::post(req.headers, &req.body, store, ports),
+        Route::McpEnd => Ok(reply::json(
+            200,
+            &crate::mcp::http::delete(req.headers, store)?,
+        )),
     }
 }
 

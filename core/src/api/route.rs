@@ -60,6 +60,10 @@ pub enum Route {
     RevokeToken,
     /// `GET /v1/artifacts/{artifact_id}`
     GetArtifact,
+    /// `POST /mcp`: one MCP JSON-RPC message
+    McpMessage,
+    /// `DELETE /mcp`: end an MCP session
+    McpEnd,
 }
 
 /// Who may call a route.
@@ -157,6 +161,8 @@ pub static ROUTES: &[RouteSpec] = &[
     spec(GET, "/v1/tokens", Route::ListTokens, Input::Path, 200),
     spec(DELETE, "/v1/tokens/{token_id}", Route::RevokeToken, Input::Path, 200),
     spec(GET, "/v1/artifacts/{artifact_id}", Route::GetArtifact, Input::Path, 200),
+    spec(POST, "/mcp", Route::McpMessage, Input::Body, 200),
+    spec(DELETE, "/mcp", Route::McpEnd, Input::Path, 200),
 ];
 
 /// Path parameters of a routed request, percent-decoded, in pattern order.
