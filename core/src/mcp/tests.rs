@@ -187,6 +187,43 @@ fn tools_list_serves_the_generated_list_with_the_operations_schemas() {
     assert_eq!(list["tools"][0]["annotations"]["readOnlyHint"], true);
 }
 
+/// Every `format` keyword of the tools' schemas, with the schema path it sits at.
+fn formats(value: &Value, path: &str, out: &mut Vec<(String, String)>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(format)) = map.get("format") {
+                out.push((path.to_owned(), format.clone()));
+            }
+            for (key, value) in map {
+                if !matches!(key.as_str(), "default" | "examples" | "const" | "enum") {
+                    formats(value, &format!("{path}/{key}"), out);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                formats(item, &format!("{path}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn the_tools_schemas_use_only_formats_json_schema_defines() {
+    let mut found = Vec::new();
+    formats(&tools::list(), "", &mut found);
+    assert!(
+        found.iter().any(|(_, f)| f == "date-time"),
+        "standard formats stay: {found:?}"
+    );
+    let unknown: Vec<_> = found
+        .iter()
+        .filter(|(_, f)| !tools::JSON_SCHEMA_FORMATS.contains(&f.as_str()))
+        .collect();
+    assert!(unknown.is_empty(), "{unknown:?}");
+}
+
 #[test]
 fn the_committed_tools_list_is_the_generated_one() {
     let text = format!(

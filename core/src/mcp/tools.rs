@@ -399,12 +399,16 @@ pub fn generate() -> Value {
             if tool.targets_a_profile() {
                 with_defaults(&mut input, tool != Tool::ListProfiles);
             }
+            let mut output = (info.output)().to_value();
+            for schema in [&mut input, &mut output] {
+                drop_unknown_formats(schema);
+            }
             json!({
                 "name": tool.name(),
                 "title": info.title,
                 "description": info.description,
                 "inputSchema": input,
-                "outputSchema": (info.output)().to_value(),
+                "outputSchema": output,
                 "annotations": {
                     "title": info.title,
                     "readOnlyHint": info.hints.read_only,
@@ -416,6 +420,54 @@ pub fn generate() -> Value {
         })
         .collect();
     json!({ "tools": tools })
+}
+
+/// The `format` values JSON Schema 2020-12 defines (its format vocabulary).
+pub const JSON_SCHEMA_FORMATS: [&str; 19] = [
+    "date-time",
+    "date",
+    "time",
+    "duration",
+    "email",
+    "idn-email",
+    "hostname",
+    "idn-hostname",
+    "ipv4",
+    "ipv6",
+    "uri",
+    "uri-reference",
+    "iri",
+    "iri-reference",
+    "uuid",
+    "uri-template",
+    "json-pointer",
+    "relative-json-pointer",
+    "regex",
+];
+
+/// Removes the `format`s JSON Schema does not define (schemars writes `uint` for a `usize`,
+/// which its `minimum: 0` already says). Validators ignore unknown formats, but the official
+/// SDK's (Ajv) warns about each one on every `tools/list`. Values (`default`, `examples`,
+/// `const`, `enum`) are data, not schemas, and are left alone.
+fn drop_unknown_formats(schema: &mut Value) {
+    match schema {
+        Value::Object(map) => {
+            if map
+                .get("format")
+                .and_then(Value::as_str)
+                .is_some_and(|f| !JSON_SCHEMA_FORMATS.contains(&f))
+            {
+                map.remove("format");
+            }
+            for (key, value) in map.iter_mut() {
+                if !matches!(key.as_str(), "default" | "examples" | "const" | "enum") {
+                    drop_unknown_formats(value);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_unknown_formats),
+        _ => {}
+    }
 }
 
 /// `client_id` (and `profile_id`) become optional, with their defaults.
