@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test run, as CI runs it: installs what is missing (scripts/setup.sh), then lints,
-# runs every test suite (Schemathesis on /openapi.json and the /docs page in Debian's Chromium
-# too), and checks the edge host for real under `wrangler dev`.
+# runs every test suite (Schemathesis on /openapi.json, the /docs page in Debian's Chromium and
+# the MCP server through the official MCP TypeScript SDK too), and checks the edge host for real
+# under `wrangler dev`.
 #
 #   scripts/test.sh           everything
 #   SKIP_WORKER=1 scripts/test.sh   everything but the black-box run under wrangler dev
@@ -41,8 +42,11 @@ scripts/schemathesis.sh
 step "docs page in a real browser (Chromium)"
 npm run --silent test:browser
 
+step "MCP server through the official MCP TypeScript SDK: stdio and the native server's /mcp"
+npm run --silent test:mcp
+
 if [[ -z "${SKIP_WORKER:-}" ]]; then
-    step "edge host: build, black-box suite under wrangler dev, persistence across a restart"
+    step "edge host: build, black-box suite and MCP SDK test under wrangler dev, persistence across a restart"
     scripts/worker-e2e.sh
 
     step "edge host: bundle size"

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The edge host for real: builds the Worker, serves it with `wrangler dev` (workerd, Durable Object
-# SQLite on disk, no network), runs the black-box suite against it, then restarts wrangler on the
-# same storage and checks that what was written before is still there: a published artifact, an
-# issued token, and token uses that only the usage alarm wrote. Stops wrangler (and its workerd)
-# on every exit path.
+# SQLite on disk, no network), runs the black-box suite and the MCP SDK client test (tests/mcp/)
+# against it, then restarts wrangler on the same storage and checks that what was written before
+# is still there: a published artifact, an issued token, and token uses that only the usage alarm
+# wrote. Stops wrangler (and its workerd) on every exit path.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -99,6 +99,10 @@ start first
 log "black-box suite against $base"
 MCP_TEST_BASE_URL="$base" MCP_TEST_API_KEY="$api_key" MCP_TEST_TARGET=worker \
     cargo test -p mcp-orchestration-blackbox
+
+log "MCP SDK client against $base/mcp"
+MCP_TEST_BASE_URL="$base" MCP_TEST_API_KEY="$api_key" MCP_TEST_TARGET=worker \
+    npm run --silent test:mcp
 
 log "writing state to find after a restart"
 profile="e2e-persist-$RANDOM"

@@ -162,6 +162,12 @@ registry! {
     AuthenticationRequired = ("AUTHENTICATION_REQUIRED", Unauthorized, "No credentials were sent: use `Authorization: Bearer <token>` or `X-API-Key`."),
     InvalidCredentials = ("INVALID_CREDENTIALS", Unauthorized, "The token is unknown, revoked or expired, or the API key is wrong."),
     InsufficientScope = ("INSUFFICIENT_SCOPE", Forbidden, "The token is valid but its scope does not allow this request; `required_scope` names the scope needed."),
+    // MCP over Streamable HTTP
+    OriginNotAllowed = ("ORIGIN_NOT_ALLOWED", Forbidden, "The request's Origin may not use /mcp: only the server's own and origins listed explicitly may."),
+    UnsupportedProtocolVersion = ("UNSUPPORTED_PROTOCOL_VERSION", BadRequest, "MCP-Protocol-Version names a revision this server does not speak."),
+    SessionRequired = ("SESSION_REQUIRED", BadRequest, "An MCP request after initialize lacks the MCP-Session-Id header."),
+    SessionNotFound = ("SESSION_NOT_FOUND", NotFound, "The MCP session has ended or never existed."),
+    InvalidJsonRpc = ("INVALID_JSONRPC", BadRequest, "The /mcp body is not one JSON-RPC 2.0 message; `jsonrpc` holds the JSON-RPC error."),
     // Clients, profiles, catalog
     ClientNotFound = ("CLIENT_NOT_FOUND", NotFound, "No client app has this id."),
     InvalidConfigPath = ("INVALID_CONFIG_PATH", BadRequest, "A profile's config path override is not an absolute path."),

@@ -28,6 +28,7 @@ pub mod diff;
 pub mod draft;
 pub mod error;
 pub mod id;
+pub mod mcp;
 pub mod ops;
 pub mod payload;
 pub mod ports;

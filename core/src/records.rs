@@ -12,6 +12,7 @@
 //! | `owned/{client}/{profile}/{sha256 hex of the path}` | [`Ownership`]: the entries the profile's deploys own in that client file |
 //! | `keys/signing` | [`StoredSigningKey`], when the host has no [`crate::ports::Keyring`] |
 //! | `keys/public/{key_id}` | [`PublicKeyRecord`], every key that ever signed |
+//! | `mcp-session/{id}` | an MCP session over Streamable HTTP (see [`crate::mcp`]) |
 //!
 //! Tokens keep their own keys under `token/` (see [`crate::token`]).
 
@@ -180,6 +181,37 @@ pub fn touch_profile<S: Store + ?Sized>(
             created_at: now,
         },
     )
+}
+
+/// What a profile holds, for listings across profiles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Holding {
+    /// A draft.
+    Draft,
+    /// A published artifact.
+    Published,
+    /// A deployed artifact.
+    Deployed,
+}
+
+/// Every `(client, profile)` that holds `what`, sorted.
+pub fn profiles_holding<S: Store + ?Sized>(
+    store: &S,
+    what: Holding,
+) -> Result<Vec<(String, String)>> {
+    let prefix = match what {
+        Holding::Draft => "draft/",
+        Holding::Published => "latest/",
+        Holding::Deployed => "deployment/",
+    };
+    Ok(store
+        .list(prefix)?
+        .into_iter()
+        .filter_map(|(key, _)| {
+            let (client, profile) = key.strip_prefix(prefix)?.split_once('/')?;
+            Some((client.to_owned(), profile.to_owned()))
+        })
+        .collect())
 }
 
 /// The draft of a profile; a profile with none has an empty one.

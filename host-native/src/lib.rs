@@ -1,7 +1,8 @@
 //! The native host of mcp-orchestration: the `mcp-orchestration` binary's server and CLI.
 //!
-//! It only moves bytes: HTTP in and out ([`server`]), command lines in and text or JSON out
-//! ([`cli`], [`commands`]: each command is one operation of the core), keys and bytes in SQLite
+//! It only moves bytes: HTTP in and out ([`server`]), MCP messages as lines of stdin and stdout
+//! ([`mcp_stdio`]), command lines in and text or JSON out ([`cli`], [`commands`]: each command
+//! is one operation of the core), keys and bytes in SQLite
 //! ([`store`]), client config files ([`files`]) and signing keys ([`keyring`]) on disk, the
 //! system clock and entropy ([`system`]). Every rule lives in `mcp_orchestration_core`.
 #![forbid(unsafe_code)]
@@ -13,6 +14,7 @@ pub mod commands;
 pub mod files;
 pub mod home;
 pub mod keyring;
+pub mod mcp_stdio;
 pub mod server;
 pub mod store;
 pub mod system;

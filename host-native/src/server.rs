@@ -265,7 +265,7 @@ fn describe(e: &io::Error) -> String {
 }
 
 /// Logs to stderr at `level`, unless `RUST_LOG` says otherwise.
-fn init_logging(level: &str) {
+pub(crate) fn init_logging(level: &str) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(level));
     tracing_subscriber::fmt()
         .with_env_filter(filter)

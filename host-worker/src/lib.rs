@@ -1,9 +1,9 @@
 //! The Cloudflare Workers host of mcp-orchestration.
 //!
 //! A thin translator: the `fetch` event answers the store-less routes (`/health`, `/openapi.json`,
-//! `/docs`, anything outside `/v1`) with the core directly and forwards every `/v1` request to one
-//! Durable Object, [`Orchestrator`], whose SQLite storage implements the core's
-//! [`Store`](mcp_orchestration_core::Store). Every rule (auth, CORS, routing, errors) is the
+//! `/docs`, anything outside `/v1` and `/mcp`) with the core directly and forwards every `/v1`
+//! and `/mcp` request to one Durable Object, [`Orchestrator`], whose SQLite storage implements
+//! the core's [`Store`](mcp_orchestration_core::Store). Every rule (auth, CORS, routing, errors) is the
 //! core's; this crate only moves bytes between the Workers runtime and
 //! [`mcp_orchestration_core::api::handle`].
 //!
@@ -31,9 +31,10 @@ const OBJECT_BINDING: &str = "ORCHESTRATOR";
 /// The one Durable Object instance that holds all state.
 const OBJECT_NAME: &str = "primary";
 
-/// Whether a request path belongs to the stateful `/v1` API, served by the Durable Object.
+/// Whether a request path needs the store, so is served by the Durable Object: the `/v1` API,
+/// and `/mcp`, whose sessions are kept in the store.
 fn is_api_path(path: &str) -> bool {
-    path == "/v1" || path.starts_with("/v1/")
+    path == "/v1" || path.starts_with("/v1/") || path == "/mcp"
 }
 
 #[event(fetch)]
@@ -61,9 +62,12 @@ mod tests {
     use super::is_api_path;
 
     #[test]
-    fn only_v1_paths_go_to_the_durable_object() {
+    fn only_v1_and_mcp_paths_go_to_the_durable_object() {
         assert!(is_api_path("/v1"));
         assert!(is_api_path("/v1/clients"));
+        assert!(is_api_path("/mcp"));
+        assert!(!is_api_path("/mcp/x"));
+        assert!(!is_api_path("/mcpx"));
         assert!(!is_api_path("/v1clients"));
         assert!(!is_api_path("/health"));
         assert!(!is_api_path("/openapi.json"));

@@ -1,4 +1,4 @@
-//! The one Durable Object that holds all state and serves `/v1`.
+//! The one Durable Object that holds all state and serves `/v1` and `/mcp`.
 
 use std::cell::{Cell, RefCell};
 use std::time::Duration;
@@ -20,8 +20,8 @@ use crate::sql_store::SqlStore;
 /// to evict an object idle for less than 30 s; Cloudflare keeps idle objects for a minute or more.
 const USAGE_FLUSH_DELAY: Duration = Duration::from_secs(2);
 
-/// The Durable Object behind `/v1`: its SQLite storage is the core's store, and it keeps token
-/// usage in memory between flushes.
+/// The Durable Object behind `/v1` and `/mcp`: its SQLite storage is the core's store (MCP
+/// sessions included), and it keeps token usage in memory between flushes.
 #[durable_object(alarm)]
 pub struct Orchestrator {
     state: State,

@@ -22,16 +22,21 @@ fn send(client: &Client, method: &str, path: &str) -> Reply {
     }
 }
 
+/// The paths behind credentials: the `/v1` API and `/mcp` (the MCP server, same auth as `/v1`).
+fn is_protected(path: &str) -> bool {
+    path.starts_with("/v1/") || path == "/mcp"
+}
+
 #[test]
-fn openapi_marks_every_v1_route_and_only_those_as_needing_credentials() {
+fn openapi_marks_every_v1_and_mcp_route_and_only_those_as_needing_credentials() {
     let wrong: Vec<String> = operations()
         .iter()
-        .filter(|op| op.needs_credentials != op.path.starts_with("/v1/"))
+        .filter(|op| op.needs_credentials != is_protected(&op.path))
         .map(|op| format!("{} (needs_credentials: {})", op.key(), op.needs_credentials))
         .collect();
     assert!(
         wrong.is_empty(),
-        "every /v1/* route needs credentials and nothing else does; openapi.json disagrees on {wrong:?}"
+        "every /v1/* route and /mcp need credentials and nothing else does; openapi.json disagrees on {wrong:?}"
     );
 }
 

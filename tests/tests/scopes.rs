@@ -143,9 +143,11 @@ fn a_read_token_gets_every_read_route() {
     let (read, _) = token_client(Some("read"));
     let config = json!({ "mcpServers": { "a": { "command": "npx" } } });
     let diff = json!({ "config1": config, "config2": { "mcpServers": {} } });
+    // /mcp answers a read token too (each tool call checks its own scope; see tests/tests/mcp.rs),
+    // but needs a session, not these bodies.
     let read_ops: Vec<_> = scoped_operations()
         .into_iter()
-        .filter(|(_, s)| *s == "read")
+        .filter(|(op, s)| *s == "read" && op.path != "/mcp")
         .collect();
     assert!(
         read_ops

@@ -19,6 +19,11 @@ const COVERED: &[&str] = &[
     "POST /v1/tokens",
 ];
 
+/// Routes whose body is not a set of fields: `POST /mcp` takes one JSON-RPC message, whose
+/// unknown members JSON-RPC ignores; its arguments' unknown fields are tool errors, tested in
+/// `mcp.rs`.
+const NOT_FIELDS: &[&str] = &["POST /mcp"];
+
 #[test]
 fn every_route_with_a_body_is_covered() {
     let covered: Vec<String> = COVERED.iter().map(|k| route_shape(k)).collect();
@@ -29,6 +34,7 @@ fn every_route_with_a_body_is_covered() {
             let item = &doc["paths"][&op.path][op.method.to_ascii_lowercase()];
             op.method == "POST" || item.get("requestBody").is_some()
         })
+        .filter(|op| !NOT_FIELDS.contains(&op.key().as_str()))
         .map(Operation::key)
         .filter(|k| !covered.contains(&route_shape(k)))
         .collect();

@@ -150,6 +150,7 @@ pub fn handle<S: Store + ?Sized>(req: Request, store: &mut S, host: &Host<'_>) -
 /// A routed request: its row of the table and what its input is read from.
 struct Routed<'r> {
     spec: &'static RouteSpec,
+    headers: &'r http::HeaderMap,
     params: route::Params,
     query: Option<&'r str>,
     body: Bytes,
@@ -180,6 +181,9 @@ fn dispatch<S: Store + ?Sized>(
         parts.method.clone()
     };
     let (spec, params) = route::resolve(&method, parts.uri.path())?;
+    if matches!(spec.route, Route::McpMessage | Route::McpEnd) {
+        crate::mcp::http::check_origin(&parts.headers, &host.settings.cors_origins)?;
+    }
     // Public routes run no operation that looks at the scope: give them the least.
     let (actor, scope) = match spec.access {
         route::Access::Public => (String::new(), Scope::Read),
@@ -191,6 +195,7 @@ fn dispatch<S: Store + ?Sized>(
     };
     let req = Routed {
         spec,
+        headers: &parts.headers,
         params,
         query: parts.uri.query(),
         body,
@@ -266,6 +271,11 @@ fn answer<S: Store + ?Sized>(
         Route::CreateToken => call(req, store, ports, tokens::create),
         Route::ListTokens => call(req, store, ports, tokens::list),
         Route::RevokeToken => call(req, store, ports, tokens::revoke),
+        Route::McpMessage => crate::mcp::http::post(req.headers, &req.body, store, ports),
+        Route::McpEnd => Ok(reply::json(
+            200,
+            &crate::mcp::http::delete(req.headers, store)?,
+        )),
     }
 }
 

@@ -274,6 +274,24 @@ fn doc(route: Route) -> Doc {
             schema::<tokens::TokenRef>,
             schema::<tokens::TokenRevoked>,
         ),
+        Route::McpMessage => d(
+            "postMcpMessage",
+            "MCP",
+            "Send one MCP message (Streamable HTTP)",
+            "The Model Context Protocol endpoint (revision 2025-11-25, also 2025-06-18 and 2025-03-26): one JSON-RPC 2.0 message per request, answered with one JSON object, or 202 with no body for a notification or a response. `initialize` starts a session whose id comes back in `MCP-Session-Id`; send it on every later request (400 without, 404 once ended). An `MCP-Protocol-Version` the server does not speak is a 400. A present `Origin` must be the server's own or listed in `MCP_ORCHESTRATION_CORS_ORIGINS` (403 otherwise). The tools are the operations of this API; see `tools/list`.",
+            "The JSON-RPC response.",
+            |_| schemars::json_schema!({"type": "object", "description": "One JSON-RPC 2.0 message: a request, a notification or a response.", "required": ["jsonrpc"], "properties": {"jsonrpc": {"const": "2.0"}}}),
+            |_| schemars::json_schema!({"type": "object", "description": "A JSON-RPC 2.0 response: `result` or `error`.", "required": ["jsonrpc", "id"], "properties": {"jsonrpc": {"const": "2.0"}, "id": {"type": ["string", "integer", "null"]}, "result": {"type": "object"}, "error": {"type": "object", "required": ["code", "message"], "properties": {"code": {"type": "integer"}, "message": {"type": "string"}}}}}),
+        ),
+        Route::McpEnd => d(
+            "endMcpSession",
+            "MCP",
+            "End an MCP session",
+            "Ends the session named by `MCP-Session-Id`; later requests with it are 404.",
+            "The session has ended.",
+            schema::<ops::Nothing>,
+            schema::<crate::mcp::http::Ended>,
+        ),
         Route::GetArtifact => d(
             "getArtifact",
             "Artifacts",
@@ -394,7 +412,7 @@ fn non_null(mut schema: Value) -> Value {
 
 const DESCRIPTION: &str = "Manages the MCP server configurations of AI client apps (Claude Desktop, Cursor, VS Code, ...) from one place: a catalog of MCP servers, a registry of client apps and their profiles, per-profile drafts, validation against each client's limits, Ed25519-signed SHA-256-content-addressed artifacts, deployment into a client's real config file (merged, backed up, atomic) and diffs.\n\nEvery `/v1` route needs credentials: `Authorization: Bearer <token>` or `X-API-Key: <key>`. `/health`, `/openapi.json` and `/docs` do not. No or wrong credentials are a 401.\n\nEach token has a scope, and each operation names the scope it needs in `x-scope`; a scope allows everything the ones before it allow. `read`: every `GET` except the token listing, and `POST /v1/config/diff` (which changes nothing). `edit`: drafts, validation and creating profiles. `publish`: publishing and deploying. `admin`: tokens (listing them too: a machine that only pulls configs must not see the other tokens), signing keys and profile path overrides (`config_path`). The API key is `admin`; a token created without a scope is `admin`. A request beyond the token's scope is a 403 `INSUFFICIENT_SCOPE` whose detail names the scope needed and `required_scope` carries it.\n\nJSON in, JSON out (`Content-Type: application/json`). Ids (`client_id`, `profile_id`, `server_id`, draft entry names, `token_id`) match `^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`; a malformed id is a 400 naming the field, a well-formed id that does not exist is a 404. Request bodies are limited to 1 MiB, and a field a request does not take is a 400 `UNKNOWN_FIELD`. Every error is `{\"detail\", \"error_type\", \"code\"}`; `x-error-codes` lists every code with its status and meaning.";
 
-const TAGS: [(&str, &str); 8] = [
+const TAGS: [(&str, &str); 9] = [
     (
         "System",
         "Health, this document and the docs page; no credentials needed.",
@@ -421,6 +439,10 @@ const TAGS: [(&str, &str); 8] = [
     ),
     ("Keys", "The Ed25519 signing key pair."),
     ("Tokens", "Bearer tokens for the API, each with a scope."),
+    (
+        "MCP",
+        "mcp-orchestration as an MCP server over Streamable HTTP.",
+    ),
 ];
 
 /// The names of a path pattern's parameters, in order.
@@ -505,6 +527,12 @@ fn operation(
         spec.status.to_string(),
         json!({"description": doc.answer, "content": {content: {"schema": output}}}),
     );
+    if spec.route == Route::McpMessage {
+        responses.insert(
+            "202".into(),
+            json!({"description": "A notification or a response was accepted; no body."}),
+        );
+    }
     for kind in error_kinds(spec) {
         responses.insert(
             kind.status().to_string(),
@@ -564,7 +592,11 @@ fn error_kinds(spec: &RouteSpec) -> Vec<ErrorKind> {
         kinds.push(ErrorKind::Unauthorized);
         kinds.push(ErrorKind::Forbidden);
     }
-    if params || spec.route == Route::PublicKey {
+    let mcp = matches!(spec.route, Route::McpMessage | Route::McpEnd);
+    if mcp {
+        kinds.push(ErrorKind::Forbidden);
+    }
+    if params || mcp || spec.route == Route::PublicKey {
         kinds.push(ErrorKind::NotFound);
     }
     kinds.push(ErrorKind::MethodNotAllowed);
@@ -600,7 +632,7 @@ fn error_responses() -> Value {
         ),
         (
             ErrorKind::Forbidden,
-            "The credentials are valid but the token's scope does not allow the request (the operation's `x-scope`, or `admin` to set or clear a profile's `config_path`): the detail names the scope needed and the token's, and `required_scope` the scope needed.",
+            "The credentials are valid but the token's scope does not allow the request (the operation's `x-scope`, or `admin` to set or clear a profile's `config_path`): the detail names the scope needed and the token's, and `required_scope` the scope needed; or an `Origin` that may not use `/mcp`.",
         ),
         (
             ErrorKind::NotFound,
@@ -652,6 +684,7 @@ fn error_schema() -> Value {
             "error_type": {"type": "string", "description": "The kind of error.", "enum": ["BadRequest", "Unauthorized", "Forbidden", "NotFound", "MethodNotAllowed", "Conflict", "PayloadTooLarge", "InternalError"]},
             "code": {"$ref": "#/components/schemas/Code"},
             "errors": {"type": "array", "items": {"$ref": "#/components/schemas/Issue"}, "description": "With `VALIDATION_FAILED`: the validation errors."},
+            "jsonrpc": {"type": "object", "description": "With `INVALID_JSONRPC`: the JSON-RPC error response."},
             "warnings": {"type": "array", "items": {"$ref": "#/components/schemas/Issue"}, "description": "With `VALIDATION_FAILED`: the validation warnings."},
             "required_scope": {"$ref": "#/components/schemas/Scope", "description": "With `INSUFFICIENT_SCOPE`: the scope the request needs."},
             "conflicts": {"type": "array", "items": {"type": "string"}, "description": "With `ENTRY_CONFLICT`: the names of the entries in the way."},
@@ -795,7 +828,7 @@ mod tests {
     }
 
     #[test]
-    fn v1_needs_either_scheme_and_the_rest_none() {
+    fn v1_and_mcp_need_either_scheme_and_the_rest_none() {
         let doc = doc();
         let schemes = &doc["components"]["securitySchemes"];
         assert_eq!(schemes["bearerAuth"]["type"], "http");
@@ -805,7 +838,7 @@ mod tests {
         assert_eq!(schemes["apiKeyAuth"]["name"], "X-API-Key");
         let either = serde_json::json!([{"bearerAuth": []}, {"apiKeyAuth": []}]);
         for (method, path, op, _) in operations(&doc) {
-            if path.starts_with("/v1/") {
+            if path.starts_with("/v1/") || path == "/mcp" {
                 assert_eq!(op["security"], either, "{method} {path}");
                 for status in ["401", "403"] {
                     assert!(
@@ -1162,9 +1195,20 @@ mod tests {
             auth: Option<(&str, &str)>,
             body: &str,
         ) -> (u16, Value) {
+            self.send_with(method, uri, auth.as_slice(), body).0
+        }
+
+        /// `send` with any headers; also answers the response's headers.
+        fn send_with(
+            &mut self,
+            method: &str,
+            uri: &str,
+            headers: &[(&str, &str)],
+            body: &str,
+        ) -> ((u16, Value), http::HeaderMap) {
             let mut req = http::Request::builder().method(method).uri(uri);
-            if let Some((name, value)) = auth {
-                req = req.header(name, value);
+            for (name, value) in headers {
+                req = req.header(*name, *value);
             }
             let req = req.body(bytes::Bytes::from(body.to_owned())).unwrap();
             let host = crate::api::Host {
@@ -1216,7 +1260,14 @@ mod tests {
                         .get(content_type.split(';').next().unwrap())
                         .is_some()
                 );
-                return (status, Value::Null);
+                return ((status, Value::Null), res.headers().clone());
+            }
+            if res.body().is_empty() {
+                assert!(
+                    documented.get("content").is_none(),
+                    "{method} {uri}: empty body"
+                );
+                return ((status, Value::Null), res.headers().clone());
             }
             let body: Value = serde_json::from_slice(res.body()).unwrap();
             let schema = &documented["content"]["application/json"]["schema"];
@@ -1228,7 +1279,7 @@ mod tests {
             );
             let shown: String = body.to_string().chars().take(2000).collect();
             assert!(errs.is_empty(), "{}\nbody: {shown}", errs.join("\n"));
-            (status, body)
+            ((status, body), res.headers().clone())
         }
 
         fn call(&mut self, method: &str, uri: &str, body: &str) -> (u16, Value) {
@@ -1389,6 +1440,22 @@ mod tests {
             "x".repeat(crate::api::MAX_BODY_BYTES)
         );
         assert_eq!(api.call("POST", "/v1/tokens", &big).0, 413);
+
+        let key = ("X-API-Key", "the-key");
+        let init = r#"{"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"protocolVersion": "2025-11-25"}}"#;
+        let ((status, _), headers) = api.send_with("POST", "/mcp", &[key], init);
+        assert_eq!(status, 200);
+        let session = headers["mcp-session-id"].to_str().unwrap().to_owned();
+        let with = [key, ("MCP-Session-Id", session.as_str())];
+        let note = r#"{"jsonrpc": "2.0", "method": "notifications/initialized"}"#;
+        assert_eq!(api.send_with("POST", "/mcp", &with, note).0.0, 202);
+        let list = r#"{"jsonrpc": "2.0", "id": 2, "method": "tools/list"}"#;
+        assert_eq!(api.send_with("POST", "/mcp", &[key], list).0.0, 400);
+        assert_eq!(api.send_with("POST", "/mcp", &with, "[1]").0.0, 400);
+        let evil = [key, ("Origin", "https://evil.example")];
+        assert_eq!(api.send_with("POST", "/mcp", &evil, init).0.0, 403);
+        assert_eq!(api.send_with("DELETE", "/mcp", &with, "").0.0, 200);
+        assert_eq!(api.send_with("POST", "/mcp", &with, list).0.0, 404);
 
         let all: BTreeSet<(String, String)> = ROUTES
             .iter()

@@ -61,6 +61,10 @@ pub enum Route {
     RevokeToken,
     /// `GET /v1/artifacts/{artifact_id}`
     GetArtifact,
+    /// `POST /mcp`: one MCP JSON-RPC message
+    McpMessage,
+    /// `DELETE /mcp`: end an MCP session
+    McpEnd,
 }
 
 /// Who may call a route.
@@ -164,6 +168,8 @@ pub static ROUTES: &[RouteSpec] = &[
     spec(GET, "/v1/tokens", Route::ListTokens, ADMIN, Input::Path, 200),
     spec(DELETE, "/v1/tokens/{token_id}", Route::RevokeToken, ADMIN, Input::Path, 200),
     spec(GET, "/v1/artifacts/{artifact_id}", Route::GetArtifact, READ, Input::Path, 200),
+    spec(POST, "/mcp", Route::McpMessage, READ, Input::Body, 200),
+    spec(DELETE, "/mcp", Route::McpEnd, READ, Input::Path, 200),
 ];
 
 /// Path parameters of a routed request, percent-decoded, in pattern order.
@@ -325,6 +331,8 @@ mod tests {
     fn scopes_follow_the_rule() {
         for spec in ROUTES {
             let expected = match (&spec.method, spec.route) {
+                // MCP: any token may talk; each tool call needs its operation's scope.
+                (_, Route::McpMessage | Route::McpEnd) => READ,
                 _ if !spec.path.starts_with("/v1/") => PUBLIC,
                 (_, Route::ListTokens | Route::CreateToken | Route::RevokeToken) => ADMIN,
                 (_, Route::InitKeys) => ADMIN,

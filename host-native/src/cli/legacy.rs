@@ -73,7 +73,8 @@ mod tests {
 
     /// What `args` (argv[0] first) parse to, through the rewrite, as the binary parses them.
     fn parse_argv(args: &[&str]) -> Result<Command, clap::Error> {
-        Cli::try_parse_from(args_for_clap(args.iter().map(OsString::from))).map(|c| c.command)
+        Cli::try_parse_from(args_for_clap(args.iter().map(OsString::from)))
+            .map(|c| c.command.expect("a command"))
     }
 
     fn token_create(

@@ -1,7 +1,8 @@
-//! The command line: `serve`, and the commands that run one operation on the local store
-//! (`token`, `keys`, `servers`, `draft`, `validate`, `publish`, `deploy`, `history`, `diff`),
-//! and the command names of the Python mcp-orchestration (`serve-http`, `generate-token`, also as
-//! program names through a symlink).
+//! The command line: `serve`, `mcp` (the MCP server on stdio, also what the program does with no
+//! command and a stdin that is not a terminal), the commands that run one operation on the local
+//! store (`token`, `keys`, `servers`, `draft`, `validate`, `publish`, `deploy`, `history`,
+//! `diff`), and the command names of the Python mcp-orchestration (`serve-http`,
+//! `generate-token`, also as program names through a symlink).
 
 mod legacy;
 mod local;
@@ -18,8 +19,11 @@ pub use local::{
 /// The program's name.
 pub const PROGRAM: &str = "mcp-orchestration";
 
-/// The end of `--help`: the exit statuses and the Python system's command names.
+/// The end of `--help`: no command, the exit statuses and the Python system's command names.
 const AFTER_HELP: &str = "\
+With no command and a stdin that is not a terminal (an AI client app starting it), the program
+is the MCP server on stdio, as `mcp`; on a terminal it prints this help.
+
 Exit status:
   0  done
   1  an error: `error: <detail> (<CODE>)` on stderr, with the code the /v1 API answers
@@ -46,9 +50,9 @@ and so does a symlink to this program named after either, with the command's opt
     after_help = AFTER_HELP
 )]
 pub struct Cli {
-    /// What to do.
+    /// What to do; none: the MCP server on stdio, or this help on a terminal.
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 /// The top-level commands.
@@ -62,6 +66,12 @@ pub enum Command {
     /// the --allow-path folders.
     #[command(visible_alias = "serve-http")]
     Serve(ServeArgs),
+    /// Be an MCP server on stdin/stdout, for an AI client app to start.
+    ///
+    /// Newline-delimited JSON-RPC: one message per line in, one answer per line out; logs go to
+    /// stderr only. Works on the same store and keys as `serve` and the other commands, also
+    /// while a server runs. Ends, with status 0, when stdin closes.
+    Mcp(McpArgs),
     /// The commands on the local store.
     #[command(flatten)]
     Local(LocalCommand),
@@ -92,6 +102,22 @@ fn absolute_path(s: &str) -> Result<PathBuf, String> {
         Ok(path)
     } else {
         Err(format!("'{s}' is not an absolute path"))
+    }
+}
+
+/// Options of `mcp`.
+#[derive(Debug, Args, PartialEq, Eq)]
+pub struct McpArgs {
+    /// Least severe log messages written to stderr (RUST_LOG, when set, takes precedence).
+    #[arg(long, value_enum, default_value_t = LogLevel::Info)]
+    pub log_level: LogLevel,
+}
+
+impl Default for McpArgs {
+    fn default() -> Self {
+        Self {
+            log_level: LogLevel::Info,
+        }
     }
 }
 
@@ -131,7 +157,7 @@ mod tests {
 
     fn parse(args: &[&str]) -> Result<Command, clap::Error> {
         Cli::try_parse_from(std::iter::once("mcp-orchestration").chain(args.iter().copied()))
-            .map(|c| c.command)
+            .map(|c| c.command.expect("a command"))
     }
 
     #[test]
@@ -449,8 +475,31 @@ mod tests {
     }
 
     #[test]
-    fn a_missing_or_unknown_command_is_an_error() {
-        assert!(parse(&[]).is_err());
+    fn an_unknown_command_is_an_error_and_none_is_allowed() {
         assert!(parse(&["launch"]).is_err());
+        let none = Cli::try_parse_from(["mcp-orchestration"]).unwrap();
+        assert_eq!(none.command, None);
+    }
+
+    #[test]
+    fn mcp_defaults_to_info_and_takes_a_level() {
+        assert_eq!(parse(&["mcp"]).unwrap(), Command::Mcp(McpArgs::default()));
+        assert_eq!(
+            parse(&["mcp", "--log-level", "warn"]).unwrap(),
+            Command::Mcp(McpArgs {
+                log_level: LogLevel::Warn
+            })
+        );
+        assert!(parse(&["mcp", "--json"]).is_err());
+    }
+
+    #[test]
+    fn help_says_what_no_command_does() {
+        let help = Cli::command().render_long_help().to_string();
+        assert!(
+            help.contains("the program\nis the MCP server on stdio"),
+            "{help}"
+        );
+        assert!(help.contains("mcp "), "{help}");
     }
 }
