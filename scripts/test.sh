@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test run, as CI runs it: installs what is missing (scripts/setup.sh), then lints,
 # runs every test suite (Schemathesis on /openapi.json and the /docs page in Debian's Chromium
-# too), and checks the edge host for real under `wrangler dev`.
+# too), builds and tests the npm package, and checks the edge host for real under `wrangler dev`.
 #
 #   scripts/test.sh           everything
 #   SKIP_WORKER=1 scripts/test.sh   everything but the black-box run under wrangler dev
@@ -26,6 +26,9 @@ cargo clippy --workspace --all-targets -- -D warnings
 step "clippy (the worker, for wasm32)"
 cargo clippy -p mcp-orchestration-worker --target wasm32-unknown-unknown -- -D warnings
 
+step "clippy (the core's npm exports, for wasm32)"
+cargo clippy -p mcp-orchestration-core --features wasm --target wasm32-unknown-unknown -- -D warnings
+
 step "core builds for wasm32-unknown-unknown with no IO imports"
 scripts/check-core-wasm.sh
 
@@ -40,6 +43,10 @@ scripts/schemathesis.sh
 
 step "docs page in a real browser (Chromium)"
 npm run --silent test:browser
+
+step "npm package: build core/pkg, then pack, install and test it (Node import/require, esbuild + Chromium, tsc)"
+npm run --silent build:wasm
+npm run --silent test:npm
 
 if [[ -z "${SKIP_WORKER:-}" ]]; then
     step "edge host: build, black-box suite under wrangler dev, persistence across a restart"
