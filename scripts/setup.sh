@@ -2,9 +2,10 @@
 # Installs the tools the project builds and tests with, and only those that are missing or at the
 # wrong version; a second run with everything present takes about a second.
 #
-#   scripts/setup.sh   the wasm32 target, wasm-bindgen-cli, worker-build, the npm packages
-#                      (wrangler, playwright-core), Debian's Chromium for the /docs browser test
-#                      and Schemathesis (in .venv/) for scripts/schemathesis.sh
+#   scripts/setup.sh   the wasm32 target, wasm-bindgen-cli (the Worker and the npm package),
+#                      worker-build, the npm packages (wrangler, playwright-core, esbuild,
+#                      typescript), Debian's Chromium for the browser tests and Schemathesis
+#                      (in .venv/) for scripts/schemathesis.sh
 #
 # Works on a fresh machine of the project's kind (Rust toolchain, Node.js 20 + npm, Debian; network
 # limited to crates.io, npm, PyPI and Debian): nothing is downloaded outside those registries.

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The whole test run, as CI runs it: installs what is missing (scripts/setup.sh), then lints,
 # runs every test suite (Schemathesis on /openapi.json, the /docs page in Debian's Chromium and
-# the MCP server through the official MCP TypeScript SDK too), and checks the edge host for real
-# under `wrangler dev`.
+# the MCP server through the official MCP TypeScript SDK too), builds and tests the npm package,
+# and checks the edge host for real under `wrangler dev`.
 #
 #   scripts/test.sh           everything
 #   SKIP_WORKER=1 scripts/test.sh   everything but the black-box run under wrangler dev
@@ -27,6 +27,9 @@ cargo clippy --workspace --all-targets -- -D warnings
 step "clippy (the worker, for wasm32)"
 cargo clippy -p mcp-orchestration-worker --target wasm32-unknown-unknown -- -D warnings
 
+step "clippy (the core's npm exports, for wasm32)"
+cargo clippy -p mcp-orchestration-core --features wasm --target wasm32-unknown-unknown -- -D warnings
+
 step "core builds for wasm32-unknown-unknown with no IO imports"
 scripts/check-core-wasm.sh
 
@@ -44,6 +47,10 @@ npm run --silent test:browser
 
 step "MCP server through the official MCP TypeScript SDK: stdio and the native server's /mcp"
 npm run --silent test:mcp
+
+step "npm package: build core/pkg, then pack, install and test it (Node import/require, esbuild + Chromium, tsc)"
+npm run --silent build:wasm
+npm run --silent test:npm
 
 if [[ -z "${SKIP_WORKER:-}" ]]; then
     step "edge host: build, black-box suite and MCP SDK test under wrangler dev, persistence across a restart"

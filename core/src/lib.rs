@@ -9,7 +9,8 @@
 //! Pure functions from inputs to outputs. Time and randomness arrive through [`ports::Clock`] and
 //! [`ports::Entropy`]; persistence through the synchronous [`Store`] trait; client config files
 //! through [`ports::ClientFiles`]. Every user action is one typed function in [`ops`], which the
-//! `/v1` API, the CLI and the other front doors call. The crate compiles for `wasm32-unknown-unknown`.
+//! `/v1` API, the CLI and the other front doors call. The crate compiles for `wasm32-unknown-unknown`;
+//! with the `wasm` feature, its `wasm` module adds the exports of the npm package ([`npm`]).
 //!
 //! # Out of scope
 //! Sockets, files, threads, the system clock and process environment: hosts own those and
@@ -29,6 +30,7 @@ pub mod draft;
 pub mod error;
 pub mod id;
 pub mod mcp;
+pub mod npm;
 pub mod ops;
 pub mod payload;
 pub mod ports;
@@ -41,6 +43,8 @@ pub mod timestamp;
 pub mod token;
 pub mod usage;
 pub mod validate;
+#[cfg(feature = "wasm")]
+pub mod wasm;
 
 pub use error::{Code, Error, ErrorKind, Result};
 pub use payload::Payload;

@@ -65,7 +65,7 @@ impl Payload {
 }
 
 /// A remote transport.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Remote {
     /// Streamable HTTP.
@@ -210,6 +210,74 @@ impl ServerEntry {
     }
 }
 
+/// The JSON Schema of an entry in the form [`ServerEntry::to_value`] writes (the form a draft
+/// holds and an artifact signs): `StdioEntry` or `RemoteEntry`.
+impl JsonSchema for ServerEntry {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ServerEntry".into()
+    }
+
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut schema = EntryForm::json_schema(g);
+        schema.insert(
+            "description".into(),
+            "A server entry as a draft holds it and an artifact signs it: a local process or a remote endpoint.".into(),
+        );
+        schema
+    }
+}
+
+/// The JSON forms of a [`ServerEntry`], which its schema is derived from; a test reads every
+/// form `to_value` writes back through them.
+#[derive(Deserialize, JsonSchema)]
+#[serde(untagged)]
+#[allow(
+    dead_code,
+    reason = "only its schema and its deserialization (in tests) are used"
+)]
+enum EntryForm {
+    Stdio(StdioEntry),
+    Remote(RemoteEntry),
+}
+
+/// A local server: a process spoken to over stdin/stdout.
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(
+    dead_code,
+    reason = "only its schema and its deserialization (in tests) are used"
+)]
+struct StdioEntry {
+    /// The executable.
+    command: String,
+    /// Its arguments (always present, possibly empty).
+    args: Vec<String>,
+    /// Its environment variables; present only when there are some.
+    #[serde(default)]
+    env: Option<BTreeMap<String, String>>,
+    /// Its working directory, when one is set.
+    #[serde(default)]
+    cwd: Option<String>,
+}
+
+/// A remote server, reached over Streamable HTTP (`http`) or server-sent events (`sse`).
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(
+    dead_code,
+    reason = "only its schema and its deserialization (in tests) are used"
+)]
+struct RemoteEntry {
+    /// The transport.
+    #[serde(rename = "type")]
+    transport: Remote,
+    /// The endpoint.
+    url: String,
+    /// HTTP headers sent with every request; present only when there are some.
+    #[serde(default)]
+    headers: Option<BTreeMap<String, String>>,
+}
+
 /// A map of strings as a JSON object.
 pub(crate) fn string_map(map: &BTreeMap<String, String>) -> Value {
     Value::Object(
@@ -260,5 +328,47 @@ mod tests {
         };
         assert_eq!(e.to_value(), json!({"command": "node", "args": []}));
         assert_eq!(ServerEntry::from_value("n", &e.to_value()).unwrap(), e);
+    }
+
+    #[test]
+    fn every_form_to_value_writes_fits_the_entry_schema() {
+        let map = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect()
+        };
+        let entries = [
+            ServerEntry::Stdio {
+                command: "npx".into(),
+                args: vec!["-y".into(), "x".into()],
+                env: BTreeMap::new(),
+                cwd: None,
+            },
+            ServerEntry::Stdio {
+                command: "uvx".into(),
+                args: vec![],
+                env: map(&[("TOKEN", "t")]),
+                cwd: Some("/srv".into()),
+            },
+            ServerEntry::Remote {
+                transport: Remote::Http,
+                url: "https://example.com/mcp".into(),
+                headers: BTreeMap::new(),
+            },
+            ServerEntry::Remote {
+                transport: Remote::Sse,
+                url: "https://example.com/sse".into(),
+                headers: map(&[("Authorization", "Bearer x")]),
+            },
+        ];
+        for entry in entries {
+            let value = entry.to_value();
+            let form = EntryForm::deserialize(&value);
+            assert!(form.is_ok(), "{value} does not fit the ServerEntry schema");
+        }
+        // And the forms are strict: a field neither form has fits neither.
+        assert!(EntryForm::deserialize(&json!({"command": "x", "args": [], "url": "u"})).is_err());
+        assert!(EntryForm::deserialize(&json!({"type": "ftp", "url": "u"})).is_err());
     }
 }

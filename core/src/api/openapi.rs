@@ -5,7 +5,7 @@
 //! from the input and output types of each route's operation, and the error registry. The
 //! result is committed as `openapi.json` and served as bytes, so no host generates schemas at
 //! run time; a test fails when the committed file and the generated one differ (regenerate with
-//! `UPDATE_OPENAPI=1 cargo test -p mcp-orchestration-core openapi`).
+//! `UPDATE_GENERATED=1 cargo test -p mcp-orchestration-core openapi`).
 
 use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, SchemaGenerator};
@@ -714,13 +714,13 @@ mod tests {
         let generated = generate();
         let text = format!("{}\n", serde_json::to_string_pretty(&generated).unwrap());
         if text != DOCUMENT {
-            if std::env::var_os("UPDATE_OPENAPI").is_some() {
+            if std::env::var_os("UPDATE_GENERATED").is_some() {
                 let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/api/openapi.json");
                 std::fs::write(path, &text).unwrap();
             } else {
                 panic!(
                     "core/src/api/openapi.json is not what the types and the route table generate; \
-                     run `UPDATE_OPENAPI=1 cargo test -p mcp-orchestration-core openapi` and commit it"
+                     run `UPDATE_GENERATED=1 cargo test -p mcp-orchestration-core openapi` and commit it"
                 );
             }
         }

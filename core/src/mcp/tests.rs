@@ -231,13 +231,13 @@ fn the_committed_tools_list_is_the_generated_one() {
         serde_json::to_string_pretty(&tools::generate()).unwrap()
     );
     if text != tools::TOOLS {
-        if std::env::var_os("UPDATE_OPENAPI").is_some() {
+        if std::env::var_os("UPDATE_GENERATED").is_some() {
             let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/mcp/tools.json");
             std::fs::write(path, &text).unwrap();
         } else {
             panic!(
                 "core/src/mcp/tools.json is not what the operations' types generate; run \
-                 `UPDATE_OPENAPI=1 cargo test -p mcp-orchestration-core` and commit it"
+                 `UPDATE_GENERATED=1 cargo test -p mcp-orchestration-core` and commit it"
             );
         }
     }
