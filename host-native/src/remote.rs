@@ -21,21 +21,16 @@ const PROGRESS_AFTER: Duration = Duration::from_secs(1);
 pub enum Failure {
     /// No answer: connection refused, DNS, timeout, a 5xx. Worth retrying.
     Unreachable(String),
-    /// An answer that retrying will not change: 401, 403, 404, a body we cannot read.
+    /// The credentials were refused (401) or lack the scope (403): waiting will not help.
+    Denied(String),
+    /// Any other answer we cannot use: a 404 (nothing deployed yet), a body we cannot read.
     Refused(String),
-}
-
-impl Failure {
-    /// Whether the server may answer later (so `--watch` backs off and retries).
-    pub fn is_transient(&self) -> bool {
-        matches!(self, Self::Unreachable(_))
-    }
 }
 
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Unreachable(line) | Self::Refused(line) => f.write_str(line),
+            Self::Unreachable(line) | Self::Denied(line) | Self::Refused(line) => f.write_str(line),
         }
     }
 }
@@ -162,7 +157,7 @@ fn refusal(base: &str, url: &str, status: u16, body: &str) -> Failure {
         .unwrap_or(body)
         .trim();
     match status {
-        401 => Failure::Refused(format!(
+        401 => Failure::Denied(format!(
             "{base} refused the credentials (401): {detail}; pass a token with --token or MCP_ORCHESTRATION_TOKEN"
         )),
         403 => {
@@ -170,7 +165,7 @@ fn refusal(base: &str, url: &str, status: u16, body: &str) -> Failure {
                 .get("required_scope")
                 .and_then(Value::as_str)
                 .unwrap_or("read");
-            Failure::Refused(format!(
+            Failure::Denied(format!(
                 "{base} refused the token (403): this needs a token with the '{scope}' scope"
             ))
         }

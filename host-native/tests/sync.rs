@@ -165,7 +165,7 @@ fn a_machine_syncs_pins_the_key_watches_and_detects_drift() {
     // First contact: the key is pinned and its fingerprint printed; the file is written.
     let (code, text) = status(m, &sync_args(&base, &token));
     assert_eq!(code, 0, "{text}");
-    assert!(text.contains("Pinned key "), "{text}");
+    assert!(text.contains("Pinned the key of "), "{text}");
     assert!(text.contains("+ docs"), "{text}");
     assert_eq!(
         read_json(&file)["mcpServers"]["docs"]["args"][2],
@@ -239,7 +239,13 @@ fn a_machine_syncs_pins_the_key_watches_and_detects_drift() {
     assert_eq!(watched["mcpServers"]["mine"]["command"], "my-server");
     assert_eq!(watched["mcpServers"]["docs"]["args"][2], "/tmp/docs");
     assert_eq!(status(m, &c).0, 0);
-    server.stop();
+    // Its polls of an unchanged artifact were 304s.
+    let log = server.stop();
+    assert!(
+        log.iter().any(|l| l.contains("status=304")),
+        "{}",
+        log.join("\n")
+    );
 }
 
 #[test]

@@ -195,16 +195,16 @@ pub fn apply<S: Store + ?Sized>(store: &mut S, ports: &Ports<'_>, input: Apply) 
         }
         artifacts::commit(store, client, profile, &deployment, &payload)?;
     }
-    let message = match (input.dry_run, diff.total_changes) {
-        (true, 0) => format!("Dry run: {path} already holds artifact {}", art.artifact_id),
-        (true, n) => {
-            format!("Dry run: syncing would change {n} entr(y/ies) in {path}; nothing was written")
+    let n = diff.total_changes;
+    let entries = if n == 1 { "entry" } else { "entries" };
+    let id = &art.artifact_id;
+    let message = match (input.dry_run, n) {
+        (true, 0) => format!("Dry run: {path} already holds artifact {id}"),
+        (true, _) => {
+            format!("Dry run: syncing would change {n} {entries} in {path}; nothing was written")
         }
-        (false, 0) => format!("{path} already holds artifact {}", art.artifact_id),
-        (false, n) => format!(
-            "Synced artifact {} to {path}: {n} entr(y/ies) changed",
-            art.artifact_id
-        ),
+        (false, 0) => format!("{path} already holds artifact {id}"),
+        (false, _) => format!("Synced artifact {id} to {path}: {n} {entries} changed"),
     };
     Ok(Applied {
         artifact_id: art.artifact_id,

@@ -75,8 +75,8 @@ fn token(remote: &Remote) -> Option<String> {
         .or_else(|| std::env::var(TOKEN_VAR).ok())
 }
 
-/// `sync`: once, or with `--watch` until stopped. Exit 1 on an error (with `--watch`: on one
-/// that waiting will not fix, such as a 401).
+/// `sync`: once, or with `--watch` until stopped. Exit 1 on an error (with `--watch`: only when
+/// the server refuses the credentials, 401 or 403).
 pub fn run(args: SyncArgs) -> ExitCode {
     let server = Server::new(&args.server, token(&args.remote));
     let home = match Home::from_env() {
@@ -97,16 +97,14 @@ pub fn run(args: SyncArgs) -> ExitCode {
                 known = id.or(known);
                 wait = args.interval;
             }
-            Err(Problem::Remote(f)) if f.is_transient() => {
-                wait = (wait * 2)
-                    .min(MAX_BACKOFF)
-                    .max(args.interval.min(MAX_BACKOFF));
+            Err(Problem::Remote(f @ Failure::Unreachable(_))) => {
+                wait = (wait * 2).min(MAX_BACKOFF);
                 eprintln!("error: {f}; retrying in {}s", wait.as_secs());
             }
-            Err(Problem::Remote(f)) => return fail(&Problem::Remote(f)),
+            Err(Problem::Remote(f @ Failure::Denied(_))) => return fail(&Problem::Remote(f)),
             Err(p) => {
-                // A refused artifact or a file that cannot be merged: say so, and keep watching
-                // for the next artifact.
+                // Nothing deployed yet, a refused artifact, a file that cannot be merged: say
+                // so, and keep watching for the next artifact.
                 eprintln!("error: {p}");
                 wait = args.interval;
             }
@@ -147,9 +145,8 @@ fn once(
     let applied = apply(args, artifact, &trust.pinned)?;
     for key in &trust.added {
         eprintln!(
-            "{} key {} of {} (fingerprint {})",
+            "{} the key of {} with fingerprint {} (its `keys show` prints the same key id)",
             if args.dry_run { "Would pin" } else { "Pinned" },
-            key.key_id,
             server.base(),
             key.key_id
         );
