@@ -215,7 +215,16 @@ fn only_pinned_keys_verify_and_a_refused_artifact_writes_nothing() {
         key_id: other.key_id(),
         public_key: other.public_key_pem().unwrap(),
     };
-    let err = sync::apply(&mut store, &ports, apply_input(art, &stranger, false)).unwrap_err();
+    let err = sync::apply(
+        &mut store,
+        &ports,
+        apply_input(art.clone(), &stranger, false),
+    )
+    .unwrap_err();
+    assert_eq!(err.code, Code::KeyNotPinned);
+    let mut forged = art;
+    forged.signature = other.sign(b"something else");
+    let err = sync::apply(&mut store, &ports, apply_input(forged, &key, false)).unwrap_err();
     assert_eq!(err.code, Code::SignatureInvalid);
     let err = sync::verify_trusted(&server.deploy("everything"), &[]).unwrap_err();
     assert_eq!(err.code, Code::KeyNotPinned);

@@ -98,13 +98,12 @@ pub fn verify_trusted(artifact: &Artifact, trusted: &[String]) -> Result<()> {
     let signer = keys
         .iter()
         .find(|k| k.key_id() == artifact.signing_key_id)
-        .or(keys.first())
         .ok_or_else(|| {
             Error::new(
                 Code::KeyNotPinned,
                 format!(
-                    "no key is pinned to verify artifact '{}' with",
-                    artifact.artifact_id
+                    "artifact '{}' is signed by key '{}', which is not among the keys pinned for the server",
+                    artifact.artifact_id, artifact.signing_key_id
                 ),
             )
         })?;
