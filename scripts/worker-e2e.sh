@@ -104,6 +104,28 @@ log "MCP SDK client against $base/mcp"
 MCP_TEST_BASE_URL="$base" MCP_TEST_API_KEY="$api_key" MCP_TEST_TARGET=worker \
     npm run --silent test:mcp
 
+log "mcp-orchestration sync against $base with a read token"
+sync_profile="e2e-sync-$RANDOM"
+call POST /v1/keys/initialize >/dev/null 2>&1 || true # 409 when keys exist
+call POST "/v1/config/claude-desktop/$sync_profile/draft/add" '{"server_id":"memory"}' >/dev/null
+deployed="$(call POST "/v1/config/claude-desktop/$sync_profile/publish" '{}' | json v.artifact_id)"
+call POST "/v1/config/claude-desktop/$sync_profile/deploy" '{}' >/dev/null
+read_token="$(call POST /v1/tokens '{"name":"e2e-sync","scope":"read"}' | json v.token)"
+cargo build -q -p mcp-orchestration
+machine="$work/machine"
+mkdir -p "$machine/user"
+on_machine() {
+    env -u XDG_CONFIG_HOME MCP_ORCHESTRATION_HOME="$machine" HOME="$machine/user" \
+        MCP_ORCHESTRATION_TOKEN="$read_token" \
+        "${CARGO_TARGET_DIR:-$ROOT/target}/debug/mcp-orchestration" "$@"
+}
+on_machine sync --server "$base" --client claude-desktop --profile "$sync_profile" >&2
+synced="$(json 'Object.keys(v.mcpServers).join(",")' <"$machine/user/.config/Claude/claude_desktop_config.json")"
+[[ "$synced" == memory ]] || { log "FAILED: sync wrote servers '$synced', not 'memory'"; exit 1; }
+on_machine status --client claude-desktop --profile "$sync_profile" --server "$base" >&2 \
+    || { log "FAILED: status after a sync is not up-to-date"; exit 1; }
+log "ok: artifact $deployed synced from the Worker and up to date"
+
 log "writing state to find after a restart"
 profile="e2e-persist-$RANDOM"
 call POST /v1/keys/initialize >/dev/null 2>&1 || true # 409 when the suite already made keys

@@ -95,19 +95,46 @@ pub fn merge(
 /// is empty or has no servers block). Errors as for [`merge`], and 409 `CONFIG_CONFLICT` for an
 /// entry that is not a server the client could run.
 pub fn read_servers(client: &Client, text: &str) -> Result<Payload> {
+    match block_of(client, text)? {
+        Some(block) => render::payload_from_block(client, &block),
+        None => Ok(Payload::default()),
+    }
+}
+
+/// The entries named in `names` of `client`'s config file `text`, as [`read_servers`] reads
+/// them; the other entries are not looked at, so one the client could not run is no error.
+pub fn read_entries(client: &Client, text: &str, names: &BTreeSet<String>) -> Result<Payload> {
+    let kept = match block_of(client, text)? {
+        None => return Ok(Payload::default()),
+        Some(Value::Object(map)) => {
+            Value::Object(map.into_iter().filter(|(n, _)| names.contains(n)).collect())
+        }
+        Some(Value::Array(items)) => {
+            let block = Value::Array(items);
+            let wanted: Vec<Value> = plan::entries(client, &block)
+                .into_iter()
+                .filter(|(n, _)| names.contains(*n))
+                .map(|(_, e)| e.clone())
+                .collect();
+            Value::Array(wanted)
+        }
+        Some(other) => other,
+    };
+    render::payload_from_block(client, &kept)
+}
+
+/// The servers block of `text`; `None` for an empty file, a missing or a null block.
+fn block_of(client: &Client, text: &str) -> Result<Option<Value>> {
     let text = text.strip_prefix(BOM).unwrap_or(text);
     if text.trim().is_empty() {
-        return Ok(Payload::default());
+        return Ok(None);
     }
     let block = match client.config_format() {
         Format::Json | Format::Jsonc => json::servers(client, text)?,
         Format::Toml => toml::servers(client, text)?,
         Format::Yaml => yaml::servers(client, text)?,
     };
-    match block {
-        None | Some(Value::Null) => Ok(Payload::default()),
-        Some(block) => render::payload_from_block(client, &block),
-    }
+    Ok(block.filter(|b| !b.is_null()))
 }
 
 /// The name of the client's format in messages.

@@ -216,6 +216,7 @@ registry! {
     ArtifactTampered = ("ARTIFACT_TAMPERED", Conflict, "The artifact's payload does not hash to its id."),
     SignatureInvalid = ("SIGNATURE_INVALID", Conflict, "The artifact's signature does not verify."),
     SigningKeyUnknown = ("SIGNING_KEY_UNKNOWN", Conflict, "The key that signed the artifact is not known here."),
+    KeyNotPinned = ("KEY_NOT_PINNED", Conflict, "A pulled artifact is signed by a key this machine has not pinned for the server."),
     KeysNotInitialized = ("KEYS_NOT_INITIALIZED", Conflict, "Publishing needs signing keys: initialize them first."),
     KeysNotFound = ("KEYS_NOT_FOUND", NotFound, "No signing keys exist yet."),
     KeysAlreadyInitialized = ("KEYS_ALREADY_INITIALIZED", Conflict, "Signing keys exist; send `regenerate: true` to rotate them."),

@@ -609,6 +609,65 @@ fn keys_initialize_conflicts_then_rotates_and_old_artifacts_still_verify() {
         "an artifact signed by the previous key still deploys: {}",
         d.json
     );
+    // Verifiers get the current key and every one rotated out, by id.
+    let public = w.get("/v1/keys/public").json;
+    assert_eq!(public["key_id"], r.json["key_id"]);
+    let listed: Vec<&Value> = public["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| &k["key_id"])
+        .collect();
+    assert_eq!(listed.len(), 2, "{public}");
+    assert!(listed.contains(&&first) && listed.contains(&&r.json["key_id"]));
+}
+
+#[test]
+fn the_deployed_artifact_has_an_etag_and_an_unchanged_one_is_a_304() {
+    let mut w = World::edge();
+    w.init_keys();
+    w.add("e", json!({"server_id": "memory"}));
+    let first = w.publish("e");
+    w.post("/v1/config/claude-desktop/e/deploy", json!({}));
+    let path = "/v1/config/claude-desktop/e/deployed";
+    let pulled = w.get(path);
+    let etag = format!("\"{first}\"");
+    assert_eq!(pulled.headers["etag"], etag.as_str());
+
+    let same = w.send(
+        Method::GET,
+        path,
+        &[("x-api-key", KEY), ("if-none-match", &etag)],
+        b"",
+    );
+    assert_eq!(same.status, 304);
+    assert_eq!(same.json, Value::Null, "no body");
+    assert_eq!(same.headers["etag"], etag.as_str());
+    let weak = format!("\"other\", W/{etag}");
+    let same = w.send(
+        Method::GET,
+        path,
+        &[("x-api-key", KEY), ("if-none-match", &weak)],
+        b"",
+    );
+    assert_eq!(same.status, 304);
+
+    w.add("e", json!({"server_id": "everything"}));
+    let second = w.publish("e");
+    w.post("/v1/config/claude-desktop/e/deploy", json!({}));
+    let changed = w.send(
+        Method::GET,
+        path,
+        &[("x-api-key", KEY), ("if-none-match", &etag)],
+        b"",
+    );
+    assert_eq!(changed.status, 200);
+    assert_eq!(changed.json["artifact_id"], second.as_str());
+    assert_eq!(changed.headers["etag"], format!("\"{second}\"").as_str());
+
+    // Credentials come first: no 304 for a caller who may not read it.
+    let anonymous = w.send(Method::GET, path, &[("if-none-match", &etag)], b"");
+    assert_eq!(anonymous.status, 401);
 }
 
 #[test]

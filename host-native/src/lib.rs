@@ -15,6 +15,8 @@ pub mod files;
 pub mod home;
 pub mod keyring;
 pub mod mcp_stdio;
+pub mod pins;
+pub mod remote;
 pub mod server;
 pub mod store;
 pub mod system;

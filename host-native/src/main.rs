@@ -21,6 +21,8 @@ fn main() -> ExitCode {
             }
         },
         Some(Command::Mcp(args)) => mcp_stdio::run(&args),
+        Some(Command::Sync(args)) => commands::sync::run(args),
+        Some(Command::Status(args)) => commands::sync::status(args),
         Some(Command::Local(command)) => commands::run(command),
         // As the Python system's `mcp-orchestration`: an AI client app that starts the program
         // with no arguments gets the MCP server; a person at a terminal gets the help.

@@ -286,6 +286,18 @@ fn deploy_defaults_to_latest_and_rolls_back_by_id() {
         "{deployed}"
     );
 
+    // A sync agent's poll: the ETag is the artifact id; naming it is a 304 with no body.
+    let path = config_path(CLIENT, &profile, "/deployed");
+    let first = client.get(&path);
+    let etag = format!("\"{new}\"");
+    assert_eq!(first.header("etag"), Some(etag.as_str()));
+    let same = target()
+        .client()
+        .with_header("If-None-Match", &etag)
+        .get(&path);
+    assert_eq!(same.status, 304, "{}", same.text());
+    assert!(same.body.is_empty(), "{}", same.text());
+
     let body = deploy(&client, &profile, &json!({ "artifact_id": old }));
     assert_eq!(
         body["artifact_id"],

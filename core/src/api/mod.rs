@@ -223,6 +223,44 @@ fn call<S: Store + ?Sized, I: DeserializeOwned, O: Serialize>(
     Ok(reply::json(req.spec.status, &output))
 }
 
+/// An answer that names its entity tag: its route answers an `ETag` and honours
+/// `If-None-Match` with a 304 and no body.
+pub trait Tagged {
+    /// The entity tag's value, unquoted (an artifact id).
+    fn entity_tag(&self) -> &str;
+}
+
+/// [`call`] for an answer with an entity tag: a 304 with no body when `If-None-Match` names
+/// it (or is `*`), else the answer; both carry the `ETag`.
+fn tagged<S: Store + ?Sized, I: DeserializeOwned, O: Serialize + Tagged>(
+    req: &Routed<'_>,
+    store: &mut S,
+    ports: &Ports<'_>,
+    op: Op<S, I, O>,
+) -> Result<Response> {
+    let output = op(store, ports, req.input()?)?;
+    let etag = format!("\"{}\"", output.entity_tag());
+    let unchanged = req
+        .headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|t| t.trim().trim_start_matches("W/"))
+        .any(|t| t == "*" || t == etag);
+    let mut res = if unchanged {
+        let mut res = Response::new(Bytes::new());
+        *res.status_mut() = http::StatusCode::NOT_MODIFIED;
+        res
+    } else {
+        reply::json(req.spec.status, &output)
+    };
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        res.headers_mut().insert(header::ETAG, v);
+    }
+    Ok(res)
+}
+
 fn answer<S: Store + ?Sized>(
     req: &Routed<'_>,
     store: &mut S,
@@ -265,7 +303,7 @@ fn answer<S: Store + ?Sized>(
         Route::History => call(req, store, ports, artifacts::history),
         Route::GetArtifact => call(req, store, ports, artifacts::get),
         Route::Deploy => call(req, store, ports, artifacts::deploy),
-        Route::Deployed => call(req, store, ports, artifacts::deployed),
+        Route::Deployed => tagged(req, store, ports, artifacts::deployed),
         Route::InitKeys => call(req, store, ports, keys::initialize),
         Route::PublicKey => call(req, store, ports, keys::public),
         Route::CreateToken => call(req, store, ports, tokens::create),

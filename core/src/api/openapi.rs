@@ -533,6 +533,12 @@ fn operation(
             json!({"description": "A notification or a response was accepted; no body."}),
         );
     }
+    if spec.route == Route::Deployed {
+        responses.insert(
+            "304".into(),
+            json!({"description": "`If-None-Match` names the deployed artifact's `ETag` (its id, quoted): unchanged since; no body."}),
+        );
+    }
     for kind in error_kinds(spec) {
         responses.insert(
             kind.status().to_string(),

@@ -350,7 +350,16 @@ pub fn deploy<S: Store + ?Sized>(
                 path,
                 backup,
                 changes,
-            } = into_file(store, files, client, profile, &payload, &input)?;
+                ..
+            } = into_file(
+                store,
+                files,
+                client,
+                profile,
+                &payload,
+                input.adopt,
+                input.dry_run,
+            )?;
             (Some((path, backup)), changes)
         }
         None => (None, since_last_deploy(store, client, profile, &payload)?),
@@ -389,7 +398,7 @@ pub fn deploy<S: Store + ?Sized>(
 }
 
 /// Commits the deployment and, when it wrote a file, the entries it owns there: `payload`'s.
-fn commit<S: Store + ?Sized>(
+pub(super) fn commit<S: Store + ?Sized>(
     store: &mut S,
     client: &Client,
     profile: &str,
@@ -436,29 +445,37 @@ fn chosen<S: Store + ?Sized>(
 }
 
 /// What a deploy did to a client file (on a dry run: would do).
-struct FileDeploy {
-    path: String,
-    backup: Option<String>,
-    changes: Changes,
+pub(super) struct FileDeploy {
+    /// The confined real path of the file.
+    pub(super) path: String,
+    /// The backup of the previous file, if one was made.
+    pub(super) backup: Option<String>,
+    /// What happened to each entry.
+    pub(super) changes: Changes,
+    /// The file's text before, if it existed.
+    pub(super) existing: Option<String>,
+    /// The entries the profile owned in it before.
+    pub(super) owned: BTreeSet<String>,
 }
 
 /// Merges `payload` into the profile's client file, writing it unless it is a dry run or
-/// nothing changed.
-fn into_file<S: Store + ?Sized>(
+/// nothing changed: the file step of a deploy, and of a sync that pulled the artifact.
+pub(super) fn into_file<S: Store + ?Sized>(
     store: &S,
     files: &dyn ClientFiles,
     client: &Client,
     profile: &str,
     payload: &Payload,
-    input: &Deploy,
+    adopt: bool,
+    dry_run: bool,
 ) -> Result<FileDeploy> {
     let override_path =
         records::profile(store, client.client_id(), profile)?.and_then(|p| p.config_path);
     let path = client.confined_path(override_path.as_deref(), files)?;
     let owned = owned_entries(store, client, profile, &path)?;
     let existing = files.read(&path)?;
-    let merged = config_file::merge(client, existing.as_deref(), payload, &owned, input.adopt)?;
-    let backup = if input.dry_run || existing.as_deref() == Some(merged.text.as_str()) {
+    let merged = config_file::merge(client, existing.as_deref(), payload, &owned, adopt)?;
+    let backup = if dry_run || existing.as_deref() == Some(merged.text.as_str()) {
         None
     } else {
         files.write(&path, &merged.text)?
@@ -467,12 +484,14 @@ fn into_file<S: Store + ?Sized>(
         path,
         backup,
         changes: merged.changes,
+        existing,
+        owned,
     })
 }
 
 /// The entries the profile owns in the file at `path`: its ownership record's or, for a file
 /// deployed before ownership was recorded, the entries of the artifact last deployed there.
-fn owned_entries<S: Store + ?Sized>(
+pub(super) fn owned_entries<S: Store + ?Sized>(
     store: &S,
     client: &Client,
     profile: &str,
@@ -494,7 +513,7 @@ fn owned_entries<S: Store + ?Sized>(
 }
 
 /// The payload of a deployed artifact (empty if the artifact is gone).
-fn deployed_payload<S: Store + ?Sized>(store: &S, artifact_id: &str) -> Result<Payload> {
+pub(super) fn deployed_payload<S: Store + ?Sized>(store: &S, artifact_id: &str) -> Result<Payload> {
     match records::artifact(store, artifact_id)? {
         Some(art) => Payload::from_value(&art.payload),
         None => Ok(Payload::default()),
@@ -573,6 +592,12 @@ pub struct DeployedArtifact {
     pub deployed_at: Timestamp,
     /// The client file written; null on a host that writes no files.
     pub config_path: Option<String>,
+}
+
+impl crate::api::Tagged for DeployedArtifact {
+    fn entity_tag(&self) -> &str {
+        &self.artifact.artifact_id
+    }
 }
 
 /// The artifact last deployed for a profile (what a sync agent pulls); 404 `NOTHING_DEPLOYED`.

@@ -166,6 +166,15 @@ pub fn initialize<S: Store + ?Sized>(
     })
 }
 
+/// One public key, by id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct KeyEntry {
+    /// The key id, as in artifacts' `signing_key_id`.
+    pub key_id: String,
+    /// SPKI PEM.
+    pub public_key: String,
+}
+
 /// The answer of [`public`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct PublicKeyInfo {
@@ -175,9 +184,13 @@ pub struct PublicKeyInfo {
     pub public_key: String,
     /// The algorithm.
     pub algorithm: Algorithm,
+    /// Every key that signed or signs artifacts here: the current one and those rotated out,
+    /// whose artifacts stay verifiable.
+    pub keys: Vec<KeyEntry>,
 }
 
-/// The current public key, for verifiers; 404 `KEYS_NOT_FOUND` before keys exist.
+/// The current public key and the archived ones, for verifiers; 404 `KEYS_NOT_FOUND` before
+/// keys exist.
 pub fn public<S: Store + ?Sized>(
     store: &mut S,
     ports: &Ports<'_>,
@@ -188,9 +201,25 @@ pub fn public<S: Store + ?Sized>(
             Code::KeysNotFound,
             "Signing keys are not initialized yet: POST /v1/keys/initialize (or run `mcp-orchestration keys init`) first",
         ))?;
+    let key_id = keys.key_id();
+    let public_key = keys.public_key_pem()?;
+    let mut listed: Vec<KeyEntry> = records::public_keys(store)?
+        .into_iter()
+        .map(|k| KeyEntry {
+            key_id: k.key_id,
+            public_key: k.public_key,
+        })
+        .collect();
+    if !listed.iter().any(|k| k.key_id == key_id) {
+        listed.push(KeyEntry {
+            key_id: key_id.clone(),
+            public_key: public_key.clone(),
+        });
+    }
     Ok(PublicKeyInfo {
-        key_id: keys.key_id(),
-        public_key: keys.public_key_pem()?,
+        key_id,
+        public_key,
         algorithm: Algorithm::Ed25519,
+        keys: listed,
     })
 }

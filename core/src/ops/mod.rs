@@ -15,6 +15,7 @@ pub mod configs;
 pub mod drafts;
 pub mod keys;
 pub mod servers;
+pub mod sync;
 pub mod tokens;
 
 use schemars::JsonSchema;

@@ -8,6 +8,7 @@ mod legacy;
 mod local;
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 
@@ -72,9 +73,100 @@ pub enum Command {
     /// stderr only. Works on the same store and keys as `serve` and the other commands, also
     /// while a server runs. Ends, with status 0, when stdin closes.
     Mcp(McpArgs),
+    /// Pull the artifact deployed on a server and apply it to this machine's client file.
+    ///
+    /// Fetches GET /v1/config/{client}/{profile}/deployed from the server (native or edge) with
+    /// a token (a `read` one is enough), checks that the payload hashes to the artifact id and
+    /// that the signature verifies with a key pinned for that server (first contact pins the
+    /// server's key and prints its fingerprint; a different key later is refused unless
+    /// --accept-new-key), then merges it into the client file as a local deploy does: only the
+    /// entries it owns, a backup beside the file, an atomic write. Prints what changed.
+    Sync(SyncArgs),
+    /// Compare the entries mcp-orchestration owns in a client file with the deployed artifact.
+    ///
+    /// Says up-to-date (exit 0), outdated or diverged (exit 2, with the diff); entries you added
+    /// yourself are not looked at. Against the server's deployed artifact with --server, else
+    /// the one last deployed or synced on this machine.
+    Status(StatusArgs),
     /// The commands on the local store.
     #[command(flatten)]
     Local(LocalCommand),
+}
+
+/// The server a machine pulls from, and its credentials.
+#[derive(Debug, Clone, Args, PartialEq, Eq)]
+pub struct Remote {
+    /// The token (default: $MCP_ORCHESTRATION_TOKEN); a `read` token is enough.
+    #[arg(long, value_name = "T")]
+    pub token: Option<String>,
+}
+
+/// Options of `sync`.
+#[derive(Debug, Clone, Args, PartialEq, Eq)]
+pub struct SyncArgs {
+    /// The server's base URL, e.g. https://mcp.example.com or http://127.0.0.1:8000.
+    #[arg(long, value_name = "URL")]
+    pub server: String,
+    /// The client app, e.g. claude-desktop.
+    #[arg(long = "client", value_name = "ID")]
+    pub client_id: String,
+    /// The client's profile.
+    #[arg(long = "profile", value_name = "P", default_value = "default")]
+    pub profile_id: String,
+    /// `--token`.
+    #[command(flatten)]
+    pub remote: Remote,
+    /// Print what would change, and write (and pin) nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Keep running: poll the server every --interval and apply each new artifact.
+    #[arg(long)]
+    pub watch: bool,
+    /// Time between polls with --watch: seconds, or a number with s, m or h (60s, 5m).
+    #[arg(long, value_name = "D", default_value = "60s", value_parser = interval, requires = "watch")]
+    pub interval: Duration,
+    /// Trust the server's key even though another one is pinned for it (after a rotation);
+    /// the old keys stay pinned.
+    #[arg(long)]
+    pub accept_new_key: bool,
+}
+
+/// Options of `status`.
+#[derive(Debug, Clone, Args, PartialEq, Eq)]
+pub struct StatusArgs {
+    /// The client app, e.g. claude-desktop.
+    #[arg(long = "client", value_name = "ID")]
+    pub client_id: String,
+    /// The client's profile.
+    #[arg(long = "profile", value_name = "P", default_value = "default")]
+    pub profile_id: String,
+    /// Compare with this server's deployed artifact (verified with the keys pinned by `sync`).
+    #[arg(long, value_name = "URL")]
+    pub server: Option<String>,
+    /// `--token`.
+    #[command(flatten)]
+    pub remote: Remote,
+}
+
+/// A duration as `--interval` takes it: `90`, `90s`, `5m`, `1h`; at least one second.
+fn interval(s: &str) -> Result<Duration, String> {
+    let (digits, unit) = match s.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => s.split_at(i),
+        None => (s, "s"),
+    };
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("'{s}' is not a duration such as 60s or 5m"))?;
+    let secs = match unit {
+        "s" => n,
+        "m" => n.saturating_mul(60),
+        "h" => n.saturating_mul(3600),
+        _ => return Err(format!("'{s}' is not a duration such as 60s or 5m")),
+    };
+    if secs == 0 {
+        return Err("the interval must be at least 1s".to_owned());
+    }
+    Ok(Duration::from_secs(secs))
 }
 
 /// Options of `serve`.
@@ -158,6 +250,17 @@ mod tests {
     fn parse(args: &[&str]) -> Result<Command, clap::Error> {
         Cli::try_parse_from(std::iter::once("mcp-orchestration").chain(args.iter().copied()))
             .map(|c| c.command.expect("a command"))
+    }
+
+    #[test]
+    fn intervals_take_seconds_minutes_and_hours() {
+        assert_eq!(interval("90"), Ok(Duration::from_secs(90)));
+        assert_eq!(interval("60s"), Ok(Duration::from_secs(60)));
+        assert_eq!(interval("5m"), Ok(Duration::from_secs(300)));
+        assert_eq!(interval("1h"), Ok(Duration::from_secs(3600)));
+        assert!(interval("0s").is_err());
+        assert!(interval("5d").is_err());
+        assert!(interval("m").is_err());
     }
 
     #[test]

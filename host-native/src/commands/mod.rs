@@ -8,6 +8,7 @@ mod drafts;
 mod keys;
 mod output;
 mod servers;
+pub mod sync;
 mod tokens;
 
 use std::process::ExitCode;
@@ -67,7 +68,16 @@ impl Local {
 
     /// Runs `op` in one write transaction, with the ports the server uses, acting as [`ACTOR`].
     fn write<O>(&self, op: impl FnOnce(&mut dyn Store, &Ports<'_>) -> Result<O>) -> Result<O> {
-        let ports = app::ports(&self.keyring, &self.files, ACTOR);
+        self.write_as(ACTOR, op)
+    }
+
+    /// [`Local::write`], acting as `actor`.
+    fn write_as<O>(
+        &self,
+        actor: &str,
+        op: impl FnOnce(&mut dyn Store, &Ports<'_>) -> Result<O>,
+    ) -> Result<O> {
+        let ports = app::ports(&self.keyring, &self.files, actor);
         self.db.write(|store| op(store, &ports)).flatten()
     }
 
