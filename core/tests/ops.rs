@@ -11,9 +11,9 @@ use mcp_orchestration_core::ports::{ClientFiles, Fixed};
 use mcp_orchestration_core::records;
 use mcp_orchestration_core::store::Batch;
 use mcp_orchestration_core::{Code, Ports, Result, Store, Timestamp};
-use serde_json::{Map, json};
+use serde_json::json;
 
-use common::{Files, FlakyStore};
+use common::{Files, FlakyStore, add_to, publish};
 
 const CONFIG: &str = "/home/u/.config/Claude/claude_desktop_config.json";
 
@@ -30,36 +30,6 @@ fn profile_of(client_id: &str) -> ProfileRef {
 
 fn add(store: &mut FlakyStore, ports: &Ports<'_>, server_id: &str) {
     add_to(store, ports, "claude-desktop", server_id);
-}
-
-fn add_to(store: &mut FlakyStore, ports: &Ports<'_>, client_id: &str, server_id: &str) {
-    drafts::add(
-        store,
-        ports,
-        drafts::AddServer {
-            client_id: client_id.into(),
-            profile_id: "default".into(),
-            server_id: server_id.into(),
-            params: Map::new(),
-            env: Map::new(),
-            name: None,
-        },
-    )
-    .unwrap();
-}
-
-fn publish(store: &mut FlakyStore, ports: &Ports<'_>, client_id: &str) -> String {
-    artifacts::publish(
-        store,
-        ports,
-        artifacts::Publish {
-            client_id: client_id.into(),
-            profile_id: "default".into(),
-            changelog: None,
-        },
-    )
-    .unwrap()
-    .artifact_id
 }
 
 fn remove(store: &mut FlakyStore, ports: &Ports<'_>, name: &str) {

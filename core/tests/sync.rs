@@ -10,13 +10,13 @@ use mcp_orchestration_core::artifact::Artifact;
 use mcp_orchestration_core::diff::Status;
 use mcp_orchestration_core::ops::keys::{self, KeyEntry};
 use mcp_orchestration_core::ops::sync::{self, Apply};
-use mcp_orchestration_core::ops::{Nothing, ProfileRef, artifacts, drafts};
+use mcp_orchestration_core::ops::{Nothing, ProfileRef, artifacts};
 use mcp_orchestration_core::ports::{ClientFiles, Fixed};
 use mcp_orchestration_core::signing::SigningKeys;
 use mcp_orchestration_core::{Code, MemoryStore, Ports, Timestamp};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
-use common::Files;
+use common::{Files, add_to, publish};
 
 const CONFIG: &str = "/home/u/.config/Claude/claude_desktop_config.json";
 
@@ -40,29 +40,8 @@ impl Server {
     /// Adds `server_id` to the draft, publishes, deploys; the deployed artifact.
     fn deploy(&mut self, server_id: &str) -> Artifact {
         let ports = Ports::new(&self.env, &self.env, "test");
-        drafts::add(
-            &mut self.store,
-            &ports,
-            drafts::AddServer {
-                client_id: "claude-desktop".into(),
-                profile_id: "default".into(),
-                server_id: server_id.into(),
-                params: Map::new(),
-                env: Map::new(),
-                name: None,
-            },
-        )
-        .unwrap();
-        artifacts::publish(
-            &mut self.store,
-            &ports,
-            artifacts::Publish {
-                client_id: "claude-desktop".into(),
-                profile_id: "default".into(),
-                changelog: None,
-            },
-        )
-        .unwrap();
+        add_to(&mut self.store, &ports, "claude-desktop", server_id);
+        publish(&mut self.store, &ports, "claude-desktop");
         artifacts::deploy(
             &mut self.store,
             &ports,

@@ -10,44 +10,14 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+import { CHROMIUM, REPO, freePort, nativeBinary, sleep } from '../support/native.mjs';
+
 const HEALTH_TIMEOUT_MS = 30_000;
-
-function nativeBinary() {
-  if (process.env.MCP_TEST_BIN) return process.env.MCP_TEST_BIN;
-  const dir = process.env.CARGO_TARGET_DIR;
-  const target = dir ? (isAbsolute(dir) ? dir : join(REPO, dir)) : join(REPO, 'target');
-  const found = ['debug', 'release']
-    .map((profile) => join(target, profile, 'mcp-orchestration'))
-    .filter((p) => existsSync(p))
-    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
-  if (!found.length) {
-    throw new Error(`no mcp-orchestration binary under ${target}/{debug,release}: ` +
-      'run `cargo build -p mcp-orchestration` first, or set MCP_TEST_BIN');
-  }
-  return found[0];
-}
-
-function freePort() {
-  return new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.once('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => ok(port));
-    });
-  });
-}
-
-const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
 
 describe('/docs in Chromium', { timeout: 120_000 }, () => {
   const root = mkdtempSync(join(tmpdir(), 'mcp-docs-browser-'));

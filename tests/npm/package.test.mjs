@@ -20,35 +20,20 @@ import {
 } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
-import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { extname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 import { chromium } from 'playwright-core';
 
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+import { CHROMIUM, REPO, nativeBinary } from '../support/native.mjs';
+
 const PKG = join(REPO, 'core', 'pkg');
 const CONSUMER = join(REPO, 'tests', 'npm', 'consumer');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const MAX_TARBALL_BYTES = 600 * 1024;
 const WASM = 'mcp_orchestration_core_bg.wasm';
 
 const VECTORS = process.env.NPM_TEST_VECTORS
   || resolve(REPO, '..', 'shared', 'vectors', 'python-interop.json');
-
-function nativeBinary() {
-  if (process.env.MCP_TEST_BIN) return process.env.MCP_TEST_BIN;
-  const dir = process.env.CARGO_TARGET_DIR;
-  const target = dir ? (isAbsolute(dir) ? dir : join(REPO, dir)) : join(REPO, 'target');
-  const found = ['debug', 'release']
-    .map((profile) => join(target, profile, 'mcp-orchestration'))
-    .filter((p) => existsSync(p))
-    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
-  if (!found.length) {
-    throw new Error(`no mcp-orchestration binary under ${target}/{debug,release}: ` +
-      'run `cargo build -p mcp-orchestration` first, or set MCP_TEST_BIN');
-  }
-  return found[0];
-}
 
 /** The workspace's version, from the root Cargo.toml. */
 function workspaceVersion() {

@@ -4,9 +4,11 @@
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 
+use mcp_orchestration_core::ops::{artifacts, drafts};
 use mcp_orchestration_core::ports::{ClientFiles, Os};
 use mcp_orchestration_core::store::Batch;
-use mcp_orchestration_core::{Code, Error, MemoryStore, Result, Store};
+use mcp_orchestration_core::{Code, Error, MemoryStore, Ports, Result, Store};
+use serde_json::Map;
 
 /// Client files in memory, as a Linux home at `/home/u` with no symlinks, writable there and
 /// under the `allowed` folders; every write of an existing file backs it up to `<path>.bak`.
@@ -77,4 +79,41 @@ impl Store for FlakyStore {
         }
         self.inner.commit(batch)
     }
+}
+
+/// Adds catalog server `server_id` (one that needs no input) to `client_id`'s default draft.
+pub fn add_to<S: Store + ?Sized>(
+    store: &mut S,
+    ports: &Ports<'_>,
+    client_id: &str,
+    server_id: &str,
+) {
+    drafts::add(
+        store,
+        ports,
+        drafts::AddServer {
+            client_id: client_id.into(),
+            profile_id: "default".into(),
+            server_id: server_id.into(),
+            params: Map::new(),
+            env: Map::new(),
+            name: None,
+        },
+    )
+    .unwrap();
+}
+
+/// Publishes `client_id`'s default draft: the artifact id.
+pub fn publish<S: Store + ?Sized>(store: &mut S, ports: &Ports<'_>, client_id: &str) -> String {
+    artifacts::publish(
+        store,
+        ports,
+        artifacts::Publish {
+            client_id: client_id.into(),
+            profile_id: "default".into(),
+            changelog: None,
+        },
+    )
+    .unwrap()
+    .artifact_id
 }
