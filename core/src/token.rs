@@ -12,7 +12,6 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
 use subtle::ConstantTimeEq;
 
 use crate::error::{Code, Error, Result};
@@ -70,20 +69,6 @@ fn unscoped() -> Scope {
 }
 
 impl TokenRecord {
-    /// The view the API lists: `token_id, name, scope, created_at, last_used, usage_count,
-    /// expires_at`.
-    pub fn public_view(&self) -> Value {
-        json!({
-            "token_id": self.token_id,
-            "name": self.name,
-            "scope": self.scope,
-            "created_at": self.created_at,
-            "last_used": self.last_used,
-            "usage_count": self.usage_count,
-            "expires_at": self.expires_at,
-        })
-    }
-
     fn fold(&mut self, usage: &Usage) {
         if let Some(p) = usage.pending(&self.token_id) {
             self.usage_count = self.usage_count.saturating_add(p.count);
@@ -300,7 +285,14 @@ pub fn api_key_matches(expected: &str, presented: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::{Value, json};
+
     use super::*;
+
+    /// A record as the API lists it.
+    fn shown(record: &TokenRecord) -> Value {
+        serde_json::to_value(crate::ops::tokens::TokenInfo::from(record.clone())).unwrap()
+    }
     use crate::ports::{Fixed, NoEntropy};
     use crate::store::{MemoryStore, Op};
 
@@ -348,7 +340,7 @@ mod tests {
                 "{key} holds the token"
             );
         }
-        let shown = issued.record.public_view();
+        let shown = shown(&issued.record);
         assert_eq!(shown["created_at"], "2025-11-26T00:35:57.000Z");
         assert_eq!(shown["expires_at"], "2025-12-26T00:35:57.000Z");
     }
@@ -392,7 +384,7 @@ mod tests {
     fn public_listing_shows_neither_hash_nor_revoked_flag() {
         let (mut store, env, usage) = setup();
         issue(&mut store, &env, &env, Scope::Admin, Some("a"), None).unwrap();
-        let shown = list(&store, &usage).unwrap()[0].public_view();
+        let shown = shown(&list(&store, &usage).unwrap()[0]);
         let keys: Vec<&String> = shown.as_object().unwrap().keys().collect();
         assert_eq!(
             keys,
@@ -444,7 +436,7 @@ mod tests {
         assert_eq!(read.record.scope, Scope::Read);
         let authed = authenticate(&store, &usage, T0, &read.token).unwrap();
         assert_eq!(authed.scope, Scope::Read);
-        assert_eq!(read.record.public_view()["scope"], "read");
+        assert_eq!(shown(&read.record)["scope"], "read");
 
         env.advance(1_000);
         // A record written before scopes existed has no `scope` field.
