@@ -49,18 +49,7 @@ wasm="$target_dir/wasm32-unknown-unknown/release/$NAME.wasm"
 
 # Like scripts/check-core-wasm.sh for the Worker: a linked module imports whatever nothing
 # defined from "env" (a C library, a libc call); only wasm-bindgen's own imports may remain.
-node - "$wasm" <<'JS'
-const fs = require("fs");
-const file = process.argv[2];
-const allowed = new Set(["__wbindgen_placeholder__", "__wbindgen_externref_xform__"]);
-const imports = WebAssembly.Module.imports(new WebAssembly.Module(fs.readFileSync(file)));
-const leaked = imports.filter((i) => !allowed.has(i.module));
-if (leaked.length > 0) {
-    console.error(`build-wasm: FAILED: ${file} imports what only native code provides:`);
-    for (const i of leaked) console.error(`  import "${i.module}" "${i.name}" (${i.kind})`);
-    process.exit(1);
-}
-JS
+node scripts/wasm-imports.mjs build-wasm "$wasm"
 
 stage="$target_dir/npm-stage"
 rm -rf "$stage"

@@ -23,16 +23,4 @@ target_dir="$(cargo metadata --format-version 1 --no-deps | node -e \
     'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).target_directory))')"
 wasm="$target_dir/wasm32-unknown-unknown/release/mcp_orchestration_worker.wasm"
 
-node - "$wasm" <<'JS'
-const fs = require("fs");
-const file = process.argv[2];
-const allowed = new Set(["__wbindgen_placeholder__", "__wbindgen_externref_xform__"]);
-const imports = WebAssembly.Module.imports(new WebAssembly.Module(fs.readFileSync(file)));
-const leaked = imports.filter((i) => !allowed.has(i.module));
-if (leaked.length > 0) {
-    console.error(`check-core-wasm: FAILED: ${file} imports what only native code provides:`);
-    for (const i of leaked) console.error(`  import "${i.module}" "${i.name}" (${i.kind})`);
-    process.exit(1);
-}
-console.error(`check-core-wasm: ok: ${imports.length} imports, all from wasm-bindgen; none from "env"`);
-JS
+node scripts/wasm-imports.mjs check-core-wasm "$wasm"

@@ -84,29 +84,11 @@ fn a_deploy_whose_record_fails_to_commit_leaves_nothing_inconsistent_and_a_retry
     let mut store = FlakyStore::default();
     keys::initialize(&mut store, &ports, keys::InitializeKeys::default()).unwrap();
     add(&mut store, &ports, "memory");
-    let first = artifacts::publish(
-        &mut store,
-        &ports,
-        artifacts::Publish {
-            client_id: "claude-desktop".into(),
-            profile_id: "default".into(),
-            changelog: None,
-        },
-    )
-    .unwrap();
+    let first = publish(&mut store, &ports, "claude-desktop");
     deploy(&mut store, &ports).unwrap();
     add(&mut store, &ports, "everything");
-    let second = artifacts::publish(
-        &mut store,
-        &ports,
-        artifacts::Publish {
-            client_id: "claude-desktop".into(),
-            profile_id: "default".into(),
-            changelog: None,
-        },
-    )
-    .unwrap();
-    assert_ne!(first.artifact_id, second.artifact_id);
+    let second = publish(&mut store, &ports, "claude-desktop");
+    assert_ne!(first, second);
 
     // The file is written, then the record fails to commit.
     store.failing.set(true);
@@ -117,14 +99,14 @@ fn a_deploy_whose_record_fails_to_commit_leaves_nothing_inconsistent_and_a_retry
     // The record still names the first artifact, whose state the backup holds: history never
     // names a file state that does not exist.
     let recorded = artifacts::deployed(&mut store, &ports, target()).unwrap();
-    assert_eq!(recorded.artifact.artifact_id, first.artifact_id);
+    assert_eq!(recorded.artifact.artifact_id, first);
     let backup = files.read(&format!("{CONFIG}.bak")).unwrap().unwrap();
     assert!(!backup.contains("\"everything\"") && backup.contains("\"memory\""));
 
     // A retry finds the file already merged, writes nothing and records the deploy.
     store.failing.set(false);
     let retried = deploy(&mut store, &ports).unwrap();
-    assert_eq!(retried.artifact_id, second.artifact_id);
+    assert_eq!(retried.artifact_id, second);
     assert_eq!(retried.backup_path, None, "nothing changed on disk");
     assert_eq!(
         retried.changes.unchanged,
@@ -133,7 +115,7 @@ fn a_deploy_whose_record_fails_to_commit_leaves_nothing_inconsistent_and_a_retry
     );
     assert_eq!(files.read(CONFIG).unwrap().unwrap(), written);
     let recorded = artifacts::deployed(&mut store, &ports, target()).unwrap();
-    assert_eq!(recorded.artifact.artifact_id, second.artifact_id);
+    assert_eq!(recorded.artifact.artifact_id, second);
     assert_eq!(recorded.config_path.as_deref(), Some(CONFIG));
 }
 
@@ -163,16 +145,7 @@ fn a_stored_path_no_longer_allowed_is_refused_at_deploy_and_nothing_is_written()
     .unwrap();
     keys::initialize(&mut store, &ports, keys::InitializeKeys::default()).unwrap();
     add(&mut store, &ports, "memory");
-    artifacts::publish(
-        &mut store,
-        &ports,
-        artifacts::Publish {
-            client_id: "claude-desktop".into(),
-            profile_id: "default".into(),
-            changelog: None,
-        },
-    )
-    .unwrap();
+    publish(&mut store, &ports, "claude-desktop");
 
     files.allowed.borrow_mut().clear();
     let err = deploy(&mut store, &ports).unwrap_err();
