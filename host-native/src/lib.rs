@@ -11,6 +11,7 @@
 pub mod app;
 pub mod cli;
 pub mod commands;
+pub mod console;
 pub mod files;
 pub mod home;
 pub mod keyring;

@@ -1,4 +1,5 @@
-//! `serve`: axum in front, the core's `api::handle` behind a single catch-all route.
+//! `serve`: axum in front, the core's `api::handle` behind a catch-all route, and the web
+//! console's files at `/` and `/assets/`.
 
 use std::io::{self, IsTerminal};
 use std::sync::Arc;
@@ -8,6 +9,7 @@ use anyhow::{Context, anyhow};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::State;
+use axum::routing::get;
 use bytes::{Bytes, BytesMut};
 use http::HeaderName;
 use http_body_util::BodyExt;
@@ -23,6 +25,7 @@ use tracing_subscriber::EnvFilter;
 
 use crate::app::App;
 use crate::cli::ServeArgs;
+use crate::console;
 use crate::files::FsClientFiles;
 use crate::home::Home;
 
@@ -75,6 +78,7 @@ async fn serve(args: &ServeArgs, app: Arc<App>) -> anyhow::Result<()> {
         println!("Generated token: {token}");
     }
     info!("Listening on {url}");
+    info!("Web console at {url}/");
     info!("API docs at {url}/docs");
     info!("Store: {}", app.db().path().display());
     let roots = app.files().allowed_roots();
@@ -113,6 +117,8 @@ async fn serve(args: &ServeArgs, app: Arc<App>) -> anyhow::Result<()> {
 /// answer.
 pub fn router(app: Arc<App>) -> Router {
     Router::new()
+        .route("/", get(console::index).fallback(answer))
+        .route("/assets/{*file}", get(console_asset).fallback(answer))
         .fallback(answer)
         .with_state(app)
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
@@ -139,6 +145,17 @@ pub fn router(app: Arc<App>) -> Router {
                     },
                 ),
         )
+}
+
+/// A file of the web console, or the core's answer (a 404) for a name it does not have.
+async fn console_asset(
+    state: State<Arc<App>>,
+    req: axum::extract::Request,
+) -> http::Response<Body> {
+    match console::asset(req.headers(), req.uri().path()) {
+        Some(res) => res,
+        None => answer(state, req).await,
+    }
 }
 
 async fn answer(State(app): State<Arc<App>>, req: axum::extract::Request) -> http::Response<Body> {
