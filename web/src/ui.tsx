@@ -143,3 +143,8 @@ export function Title({ children, sub }: { children: ComponentChildren; sub?: Co
     </div>
   );
 }
+
+/** A table that scrolls sideways on narrow screens, reachable with the keyboard. */
+export function TableWrap({ label, children }: { label: string; children: ComponentChildren }) {
+  return <div class="table-wrap" role="region" aria-label={label} tabIndex={0}>{children}</div>;
+}

@@ -5,7 +5,7 @@ import { useState } from 'preact/hooks';
 import type { Api } from '../api';
 import { useLoad } from '../load';
 import { href } from '../route';
-import { ErrorBox, Field, Section, Title } from '../ui';
+import { ErrorBox, Field, Section, TableWrap, Title } from '../ui';
 
 /** The catalog, or one server's details when `server` is given. */
 export function Catalog({ api, server }: { api: Api; server?: string | undefined }) {
@@ -84,7 +84,7 @@ function ServerDetails({ api, id }: { api: Api; id: string }) {
           </Section>
           <Section title="Parameters" id="parameters">
             {s.parameters.length === 0 ? <p class="meta">None.</p> : (
-              <div class="table-wrap"><table>
+              <TableWrap label="Parameters"><table>
                 <thead><tr><th scope="col">Name</th><th scope="col">Type</th><th scope="col">Required</th><th scope="col">Default</th><th scope="col">Example</th><th scope="col">What for</th></tr></thead>
                 <tbody>{s.parameters.map((p) => (
                   <tr key={p.name}><td><code>{p.name}</code></td><td>{p.type}</td><td>{p.required ? 'yes' : 'no'}</td>
@@ -92,18 +92,18 @@ function ServerDetails({ api, id }: { api: Api; id: string }) {
                     <td>{p.example === undefined || p.example === null ? '—' : <code>{JSON.stringify(p.example)}</code>}</td>
                     <td>{p.description}</td></tr>
                 ))}</tbody>
-              </table></div>
+              </table></TableWrap>
             )}
           </Section>
           <Section title="Environment variables" id="env">
             {s.env.length === 0 ? <p class="meta">None.</p> : (
-              <div class="table-wrap"><table>
+              <TableWrap label="Environment variables"><table>
                 <thead><tr><th scope="col">Name</th><th scope="col">Required</th><th scope="col">Secret</th><th scope="col">Example</th><th scope="col">What for</th></tr></thead>
                 <tbody>{s.env.map((v) => (
                   <tr key={v.name}><td><code>{v.name}</code></td><td>{v.required ? 'yes' : 'no'}</td><td>{v.secret ? 'yes' : 'no'}</td>
                     <td>{v.example ? <code>{v.example}</code> : '—'}</td><td>{v.description}</td></tr>
                 ))}</tbody>
-              </table></div>
+              </table></TableWrap>
             )}
           </Section>
         </>

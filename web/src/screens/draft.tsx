@@ -242,7 +242,7 @@ function Previews({ client, clientInfo, draft }: { client: string; clientInfo: C
         {ready instanceof Error && <ErrorBox error={ready} />}
         {ready === false && <p class="loading" role="status">Loading the core…</p>}
         <ErrorBox error={fileError} />
-        {ready === true && !fileError && <pre class="code" tabIndex={0} aria-label="Client file preview">{file}</pre>}
+        {ready === true && !fileError && <pre class="code" tabIndex={0} aria-label="Client file text">{file}</pre>}
       </div>
     </div>
   );

@@ -6,7 +6,7 @@ import { useState } from 'preact/hooks';
 import type { PublicKeyInfo } from '../api';
 import { diffConfigs } from '../core';
 import { useCore } from '../hooks';
-import { ErrorBox, Field, pretty, Section, shortId, when } from '../ui';
+import { ErrorBox, Field, pretty, Section, shortId, TableWrap, when } from '../ui';
 import { changelogOf } from './deploy';
 import { SignatureMark } from './signature';
 
@@ -20,7 +20,7 @@ export function HistoryPanel({ artifacts, loading, error, keys, deployedId }: Pr
       {loading && artifacts.length === 0 && <p class="loading" role="status">Loading the history…</p>}
       {!loading && artifacts.length === 0 && <p class="empty">Nothing published yet.</p>}
       {artifacts.length > 0 && (
-        <div class="table-wrap">
+        <TableWrap label="Published artifacts">
           <table class="history">
             <caption class="sr-only">Published artifacts, newest first</caption>
             <thead><tr><th scope="col">Artifact</th><th scope="col">Published</th><th scope="col">Changelog</th><th scope="col">Servers</th><th scope="col">Signature</th></tr></thead>
@@ -36,7 +36,7 @@ export function HistoryPanel({ artifacts, loading, error, keys, deployedId }: Pr
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
       {artifacts.length > 1 && <Compare artifacts={artifacts} />}
     </Section>
@@ -81,7 +81,7 @@ function Compare({ artifacts }: { artifacts: Artifact[] }) {
           <p class="diff-summary" role="status">
             {diff.total_changes === 0 ? 'The two are the same.' : `${diff.added.length} added, ${diff.removed.length} removed, ${diff.modified.length} modified, ${diff.unchanged.length} unchanged.`}
           </p>
-          <div class="table-wrap">
+          <TableWrap label="Side-by-side diff">
             <table class="diff">
               <caption class="sr-only">Entries of {shortId(from)} and {shortId(to)} side by side</caption>
               <thead><tr><th scope="col">Entry</th><th scope="col">{shortId(from)}</th><th scope="col">{shortId(to)}</th></tr></thead>
@@ -95,7 +95,7 @@ function Compare({ artifacts }: { artifacts: Artifact[] }) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
           {diff.changes.length > 0 && (
             <details>
               <summary>Field by field ({diff.changes.length})</summary>

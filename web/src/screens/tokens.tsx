@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks';
 
 import type { Api, Scope, TokenCreated } from '../api';
 import { useLoad } from '../load';
-import { Button, CopyButton, ErrorBox, Field, Section, Title, useAction, when } from '../ui';
+import { Button, CopyButton, ErrorBox, Field, Section, TableWrap, Title, useAction, when } from '../ui';
 
 const SCOPES: [Scope, string][] = [
   ['read', 'read — look, and pull deployed configs'],
@@ -65,7 +65,7 @@ export function Tokens({ api }: { api: Api }) {
         {tokens.loading && !tokens.data && <p class="loading" role="status">Loading the tokens…</p>}
         {tokens.data && tokens.data.tokens.length === 0 && <p class="empty">No tokens.</p>}
         {tokens.data && tokens.data.tokens.length > 0 && (
-          <div class="table-wrap"><table class="tokens">
+          <TableWrap label="Tokens"><table class="tokens">
             <thead><tr><th scope="col">Name</th><th scope="col">Id</th><th scope="col">Scope</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col">Uses</th><th scope="col">Expires</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
             <tbody>{tokens.data.tokens.map((t) => (
               <tr key={t.token_id} data-token={t.token_id}>
@@ -74,7 +74,7 @@ export function Tokens({ api }: { api: Api }) {
                 <td><Revoke api={api} id={t.token_id} label={t.name ?? t.token_id} onRevoked={() => tokens.reload()} /></td>
               </tr>
             ))}</tbody>
-          </table></div>
+          </table></TableWrap>
         )}
       </Section>
     </>
