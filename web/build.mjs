@@ -1,6 +1,7 @@
 // Bundles web/src into web/dist (run by scripts/build-web.sh after the type check): one ES module
 // and one stylesheet with content hashes in their names, the core's .wasm as a hashed asset, and
-// index.html naming them.
+// index.html naming them (its Content-Security-Policy allows this origin only, plus compiling the
+// WebAssembly), and the Worker's _headers.
 import * as esbuild from 'esbuild';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
@@ -56,6 +57,17 @@ const html = readFileSync(join(WEB, 'index.html'), 'utf8')
   .replaceAll('%JS%', `/${js}`)
   .replaceAll('%CSS%', `/${css}`);
 writeFileSync(join(DIST, 'index.html'), html);
+// For the Worker's static assets (the native host sets the same caching itself): hashed names are
+// immutable, the page is revalidated on every load.
+writeFileSync(join(DIST, '_headers'), [
+  '/assets/*',
+  '  Cache-Control: public, max-age=31536000, immutable',
+  '  X-Content-Type-Options: nosniff',
+  '/',
+  '  Cache-Control: no-cache',
+  '  X-Content-Type-Options: nosniff',
+  '',
+].join('\n'));
 for (const [p, { bytes }] of Object.entries(built.metafile.outputs)) {
   console.error(`build-web: web/dist/${relative(DIST, resolve(p))} (${(bytes / 1024).toFixed(1)} KiB)`);
 }

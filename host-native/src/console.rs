@@ -25,13 +25,8 @@ the binary, from the repository:</p>\
 <p>or run <code>scripts/serve.sh</code>, which does both and starts the server.</p>\
 </body></html>\n";
 
-/// The policy of the console's page: its own files only, plus compiling its WebAssembly.
-const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
-style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; \
-form-action 'none'; frame-ancestors 'none'";
-
-/// `GET /`: the console's `index.html`, revalidated on every load (`no-cache`), or
-/// [`NOT_BUILT`].
+/// `GET /`: the console's `index.html` (its Content-Security-Policy is a `<meta>` of the page, so
+/// both hosts serve the same), revalidated on every load (`no-cache`), or [`NOT_BUILT`].
 pub async fn index(headers: HeaderMap) -> http::Response<Body> {
     let Some(file) = Dist::get("index.html") else {
         let mut res = http::Response::new(Body::from(NOT_BUILT));
@@ -43,12 +38,7 @@ pub async fn index(headers: HeaderMap) -> http::Response<Body> {
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
         return res;
     };
-    let mut res = reply(&headers, file, "no-cache");
-    res.headers_mut().insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CSP),
-    );
-    res
+    reply(&headers, file, "no-cache")
 }
 
 /// `GET /assets/{file}`: a file of the console, whose name carries its content hash and so is

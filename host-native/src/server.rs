@@ -352,6 +352,93 @@ mod tests {
         assert_eq!(res.headers()["x-request-id"], "abc-123");
     }
 
+    async fn get(app: &Arc<App>, path: &str, etag: Option<&str>) -> http::Response<Body> {
+        let mut req = http::Request::get(path);
+        if let Some(etag) = etag {
+            req = req.header("if-none-match", etag);
+        }
+        router(Arc::clone(app))
+            .oneshot(req.body(Body::empty()).unwrap())
+            .await
+            .unwrap()
+    }
+
+    async fn text(res: http::Response<Body>) -> String {
+        let body = axum::body::to_bytes(res.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        String::from_utf8(body.to_vec()).unwrap()
+    }
+
+    /// Needs the console built (`npm run build:web`, which scripts/test.sh runs first): a debug
+    /// build reads web/dist from the disk, a release build embeds it.
+    #[tokio::test]
+    async fn the_console_is_served_at_the_root_with_its_assets() {
+        let (_dir, app) = app();
+        let res = get(&app, "/", None).await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.headers()["content-type"], "text/html; charset=utf-8");
+        assert_eq!(res.headers()["cache-control"], "no-cache");
+        let page = text(res).await;
+        assert!(
+            !page.contains(console::NOT_BUILT),
+            "web/dist is missing: run `npm run build:web` before this test"
+        );
+        assert!(page.contains("<div id=\"app\">"), "{page}");
+
+        let script = page
+            .split('"')
+            .find(|s| s.starts_with("/assets/console-") && s.ends_with(".js"))
+            .expect("index.html names its script");
+        let res = get(&app, script, None).await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(
+            res.headers()["content-type"],
+            "text/javascript; charset=utf-8"
+        );
+        assert_eq!(
+            res.headers()["cache-control"],
+            "public, max-age=31536000, immutable"
+        );
+        let etag = res.headers()["etag"].to_str().unwrap().to_owned();
+        let bundle = text(res).await;
+        let wasm = bundle
+            .split('"')
+            .find(|s| s.starts_with("./mcp_orchestration_core_bg-") && s.ends_with(".wasm"))
+            .expect("the bundle names the core's wasm");
+        let res = get(&app, &format!("/assets/{}", &wasm[2..]), None).await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.headers()["content-type"], "application/wasm");
+
+        let res = get(&app, script, Some(&etag)).await;
+        assert_eq!(res.status(), 304, "a known ETag is not sent again");
+        assert!(text(res).await.is_empty());
+    }
+
+    #[tokio::test]
+    async fn the_core_still_answers_everything_but_the_console() {
+        let (_dir, app) = app();
+        for (method, path) in [("GET", "/assets/no-such-file.js"), ("POST", "/")] {
+            let res = router(Arc::clone(&app))
+                .oneshot(
+                    http::Request::builder()
+                        .method(method)
+                        .uri(path)
+                        .body(Body::empty())
+                        .unwrap(),
+                )
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 404, "{method} {path}");
+            assert_eq!(res.headers()["content-type"], "application/json");
+            let body: serde_json::Value = serde_json::from_str(&text(res).await).unwrap();
+            assert_eq!(body["code"], "ROUTE_NOT_FOUND", "{method} {path}");
+        }
+        let res = get(&app, "/docs", None).await;
+        assert_eq!(res.status(), 200);
+        assert!(text(res).await.contains("openapi.json"));
+    }
+
     #[tokio::test]
     async fn the_core_routes_everything_including_unknown_paths() {
         let (_dir, app) = app();

@@ -68,6 +68,9 @@ export function IssueLine({ issue }: { issue: Issue }) {
   );
 }
 
+/** How many catalog servers the picker lists at once. */
+const SHOWN = 8;
+
 /** Picks a catalog server (from the API's catalog) and adds it through its form. */
 function AddServer({ api, client, profile, taken, onDraft }: {
   api: Api; client: string; profile: string; taken: string[]; onDraft: (d: DraftView) => void;
@@ -87,7 +90,7 @@ function AddServer({ api, client, profile, taken, onDraft }: {
           </Field>
           <ErrorBox error={found.error} />
           <ul class="pick" aria-label="Catalog servers">
-            {servers.slice(0, 12).map((s) => (
+            {servers.slice(0, SHOWN).map((s) => (
               <li key={s.server_id}>
                 <button type="button" class="pick-item" onClick={() => setChosen(s)}>
                   <span class="card-title">{s.display_name}</span>
@@ -97,7 +100,7 @@ function AddServer({ api, client, profile, taken, onDraft }: {
               </li>
             ))}
           </ul>
-          {servers.length > 12 && <p class="meta">{servers.length - 12} more: refine the search.</p>}
+          {servers.length > SHOWN && <p class="meta">{servers.length - SHOWN} more: refine the search.</p>}
         </>
       )}
       {chosen && (
