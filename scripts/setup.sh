@@ -2,10 +2,12 @@
 # Installs the tools the project builds and tests with, and only those that are missing or at the
 # wrong version; a second run with everything present takes about a second.
 #
-#   scripts/setup.sh   the wasm32 target, wasm-bindgen-cli (the Worker and the npm package),
-#                      worker-build, the npm packages (wrangler, playwright-core, esbuild,
-#                      typescript), Debian's Chromium for the browser tests and Schemathesis
-#                      (in .venv/) for scripts/schemathesis.sh
+#   scripts/setup.sh           the wasm32 target, wasm-bindgen-cli (the Worker and the npm package),
+#                              worker-build, the npm packages (wrangler, playwright-core, esbuild,
+#                              typescript, preact, axe-core), Debian's Chromium for the browser
+#                              tests and Schemathesis (in .venv/) for scripts/schemathesis.sh
+#   scripts/setup.sh console   only what `npm run build:web` needs: the wasm32 target,
+#                              wasm-bindgen-cli and the npm packages
 #
 # Works on a fresh machine of the project's kind (Rust toolchain, Node.js 20 + npm, Debian; network
 # limited to crates.io, npm, PyPI and Debian): nothing is downloaded outside those registries.
@@ -131,6 +133,13 @@ ensure_schemathesis() {
 }
 
 main() {
+    if [[ "${1:-}" == console ]]; then
+        ensure_wasm_target
+        ensure_wasm_bindgen
+        ensure_node_modules
+        log "ready to build the console"
+        return
+    fi
     ensure_wasm_target
     ensure_wasm_bindgen
     ensure_worker_build
