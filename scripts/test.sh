@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole test run, as CI runs it: installs what is missing (scripts/setup.sh), then lints,
-# runs every test suite (Schemathesis on /openapi.json, the /docs page in Debian's Chromium and
-# the MCP server through the official MCP TypeScript SDK too), builds and tests the npm package,
-# and checks the edge host for real under `wrangler dev`.
+# builds the npm package and the web console, runs every test suite (Schemathesis on /openapi.json,
+# the /docs page and the console in Debian's Chromium and the MCP server through the official MCP
+# TypeScript SDK too), tests the npm package, and checks the edge host for real under `wrangler dev`
+# (the console's walk included).
 #
 #   scripts/test.sh           everything
 #   SKIP_WORKER=1 scripts/test.sh   everything but the black-box run under wrangler dev
@@ -33,6 +34,10 @@ cargo clippy -p mcp-orchestration-core --features wasm --target wasm32-unknown-u
 step "core builds for wasm32-unknown-unknown with no IO imports"
 scripts/check-core-wasm.sh
 
+step "npm package and web console: build core/pkg, then type-check and bundle web/ into web/dist"
+npm run --silent build:wasm
+npm run --silent build:web
+
 step "build the native binary for the black-box suite"
 cargo build -p mcp-orchestration
 
@@ -42,14 +47,13 @@ cargo test --workspace
 step "property-based tests of /openapi.json (Schemathesis) against the native binary"
 scripts/schemathesis.sh
 
-step "docs page in a real browser (Chromium)"
+step "docs page and web console in a real browser (Chromium): the console's walk, axe-core, screenshots in target/console-screenshots"
 npm run --silent test:browser
 
 step "MCP server through the official MCP TypeScript SDK: stdio and the native server's /mcp"
 npm run --silent test:mcp
 
-step "npm package: build core/pkg, then pack, install and test it (Node import/require, esbuild + Chromium, tsc)"
-npm run --silent build:wasm
+step "npm package: pack, install and test it (Node import/require, esbuild + Chromium, tsc)"
 npm run --silent test:npm
 
 if [[ -z "${SKIP_WORKER:-}" ]]; then

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The edge host for real: builds the Worker, serves it with `wrangler dev` (workerd, Durable Object
-# SQLite on disk, no network), runs the black-box suite and the MCP SDK client test (tests/mcp/)
+# SQLite on disk, no network) with the web console as its assets, runs the black-box suite, the MCP
+# SDK client test (tests/mcp/) and the console's browser walk (tests/browser/console.test.mjs)
 # against it, then restarts wrangler on the same storage and checks that what was written before
 # is still there: a published artifact, an issued token, and token uses that only the usage alarm
 # wrote. Stops wrangler (and its workerd) on every exit path.
@@ -89,6 +90,8 @@ call() { # METHOD PATH [BODY] [extra curl args...]: prints the body, fails on a 
 }
 
 started=$SECONDS
+log "building the web console (wrangler dev serves web/dist as the Worker's assets)"
+npm run --silent build:web
 log "building the Worker"
 scripts/build-worker.sh >&2
 log "built in $((SECONDS - started))s"
@@ -103,6 +106,9 @@ MCP_TEST_BASE_URL="$base" MCP_TEST_API_KEY="$api_key" MCP_TEST_TARGET=worker \
 log "MCP SDK client against $base/mcp"
 MCP_TEST_BASE_URL="$base" MCP_TEST_API_KEY="$api_key" MCP_TEST_TARGET=worker \
     npm run --silent test:mcp
+
+log "web console walk in Chromium against $base (the steps that read the client file on disk skip)"
+CONSOLE_BASE_URL="$base" CONSOLE_API_KEY="$api_key" node --test tests/browser/console.test.mjs
 
 log "mcp-orchestration sync against $base with a read token"
 sync_profile="e2e-sync-$RANDOM"
