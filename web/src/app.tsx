@@ -55,9 +55,9 @@ export function App() {
       </header>
       <Main route={route}>
         {route.screen === 'clients' && <Clients api={session} />}
-        {route.screen === 'client' && <Client api={session} client={route.client} />}
-        {route.screen === 'profile' && <Profile api={session} client={route.client} profile={route.profile} />}
-        {route.screen === 'catalog' && <Catalog api={session} server={route.server} />}
+        {route.screen === 'client' && <Client key={href(route)} api={session} client={route.client} />}
+        {route.screen === 'profile' && <Profile key={href(route)} api={session} client={route.client} profile={route.profile} />}
+        {route.screen === 'catalog' && <Catalog key={href(route)} api={session} server={route.server} />}
         {route.screen === 'tokens' && <Tokens api={session} />}
         {route.screen === 'keys' && <Keys api={session} />}
       </Main>

@@ -1,5 +1,5 @@
 // Loading what a screen shows, with its progress, its error and a way to load it again.
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 
 /** The state of one load. */
 export type Loaded<T> = {
@@ -16,15 +16,20 @@ export function useLoad<T>(fetcher: () => Promise<T>, deps: unknown[]): Loaded<T
   const [error, setError] = useState<unknown>(null);
   const [loading, setLoading] = useState(true);
   const load = useCallback(fetcher, deps);
+  // Only the newest load may land: an older answer arriving late (a search typed on) is dropped.
+  const latest = useRef(0);
   const reload = useCallback(async () => {
+    const n = ++latest.current;
     setLoading(true);
     try {
-      setData(await load());
+      const answer = await load();
+      if (n !== latest.current) return;
+      setData(answer);
       setError(null);
     } catch (e) {
-      setError(e);
+      if (n === latest.current) setError(e);
     } finally {
-      setLoading(false);
+      if (n === latest.current) setLoading(false);
     }
   }, [load]);
   useEffect(() => { void reload(); }, [reload]);
