@@ -212,6 +212,27 @@ describe(`the web console in Chromium (${REMOTE ? `against ${REMOTE}` : 'native 
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Claude Desktop', level: 1 }).waitFor();
     await page.getByRole('list', { name: 'Profiles' }).getByRole('link', { name: 'default' }).waitFor();
+
+    // A profile with a path override, listed with it; then the override cleared.
+    const other = `${profile}-wsl`;
+    // A profile's page asks what is deployed (nothing yet) and for the public key (none yet on a
+    // fresh server): both are 404s.
+    expect(`/v1/config/claude-desktop/${other}/deployed`, 404);
+    expect(`/v1/config/claude-desktop/${profile}/deployed`, 404);
+    expect('/v1/keys/public', 404);
+    const otherPath = join(home, 'wsl', 'claude_desktop_config.json');
+    await page.getByLabel(/^Profile name/).fill(other);
+    await page.getByRole('textbox', { name: /^Path override/ }).fill(otherPath);
+    await page.getByRole('button', { name: 'Create profile' }).click();
+    await page.getByRole('heading', { name: other, level: 1 }).waitFor();
+    await page.goBack();
+    const listed = page.getByRole('list', { name: 'Profiles' }).locator('li').filter({ hasText: other });
+    await listed.filter({ hasText: otherPath }).waitFor();
+    await page.getByRole('combobox', { name: /^Profile\b/ }).selectOption(other);
+    await page.getByRole('button', { name: 'Save path' }).click();
+    await page.getByText(`Profile ${other} deploys to the client's usual file again.`).waitFor();
+    await listed.filter({ hasNotText: otherPath }).waitFor();
+
     await page.getByLabel(/^Profile name/).fill(profile);
     await page.getByRole('button', { name: 'Create profile' }).click();
     await page.getByRole('heading', { name: profile, level: 1 }).waitFor();
@@ -220,9 +241,6 @@ describe(`the web console in Chromium (${REMOTE ? `against ${REMOTE}` : 'native 
 
   test('adds filesystem with a path and github with its token through the generated forms', async () => {
     const dir = join(home, 'Documents');
-    // Nothing deployed yet on a fresh profile, and no keys on a fresh server: both are 404s.
-    expect(`/v1/config/claude-desktop/${profile}/deployed`, 404);
-    expect('/v1/keys/public', 404);
     const draft = profileSection('draft');
     await draft.getByText('The draft is empty').waitFor();
 
@@ -431,10 +449,6 @@ describe(`the web console in Chromium (${REMOTE ? `against ${REMOTE}` : 'native 
     await alert.waitFor();
     assert.match(await alert.innerText(), /INSUFFICIENT_SCOPE/);
     assert.match(await alert.innerText(), /needs a token with the “edit” scope/);
-    await other.getByRole('button', { name: 'Sign out' }).click();
-    await other.getByRole('button', { name: 'Sign in' }).waitFor();
-    assert.equal(await other.evaluate(() => sessionStorage.length), 0, 'signing out forgets the credential');
-    await other.close();
 
     const tokenId = await row.getAttribute('data-token');
     await row.getByRole('button', { name: `Revoke ${name}` }).click();
@@ -442,6 +456,15 @@ describe(`the web console in Chromium (${REMOTE ? `against ${REMOTE}` : 'native 
     await page.locator(`tr[data-token="${tokenId}"]`).waitFor({ state: 'detached' });
     const res = await fetch(`${base}/v1/clients`, { headers: { Authorization: `Bearer ${token}` } });
     assert.equal(res.status, 401, 'the revoked token is refused');
+
+    // The tab signed in with it is signed out at its next request, saying why.
+    expect('/v1/servers', 401);
+    await other.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Catalog' }).click();
+    const notice = other.getByRole('status').filter({ hasText: 'You were signed out' });
+    await notice.waitFor();
+    assert.match(await notice.innerText(), /revoked|invalid|expired/i);
+    assert.equal(await other.evaluate(() => sessionStorage.length), 0, 'the refused credential is forgotten');
+    await other.close();
   });
 
   test('keys: the public key and its id', async () => {
@@ -453,6 +476,12 @@ describe(`the web console in Chromium (${REMOTE ? `against ${REMOTE}` : 'native 
     assert.match(await page.getByLabel('Public key (PEM)').innerText(), /-----BEGIN PUBLIC KEY-----/);
     await axe('the keys screen');
     await shot('keys-desktop-light');
+  });
+
+  test('signs out', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    assert.equal(await page.evaluate(() => sessionStorage.length), 0, 'signing out forgets the credential');
   });
 
   test('talks only to its own server and logs no errors', () => {
