@@ -17,7 +17,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -385,6 +385,44 @@ describe(`the web console in Chromium (${REMOTE ? `against ${REMOTE}` : 'native 
       await shot(`profile-${width === 375 ? 'mobile' : 'desktop'}-${scheme}`, p);
       await p.close();
     }
+  });
+
+  test('a deploy that clashes with an entry the profile did not write offers to adopt it', { skip: REMOTE ? NO_FILE : false }, async () => {
+    // A client file of the user's own, with a "memory" entry and another setting.
+    const clash = `${profile}-clash`;
+    const path = join(home, 'clash', 'claude_desktop_config.json');
+    mkdirSync(join(home, 'clash'), { recursive: true });
+    writeFileSync(path, JSON.stringify({ theme: 'dark', mcpServers: { memory: { command: 'my-memory', args: [] } } }, null, 2));
+    expect(`/v1/config/claude-desktop/${clash}/deployed`, 404);
+    expect(`/v1/config/claude-desktop/${clash}/deploy`, 409);
+
+    await page.goto(`${base}/#/clients/claude-desktop`);
+    await page.getByLabel(/^Profile name/).fill(clash);
+    await page.getByRole('textbox', { name: /^Path override/ }).fill(path);
+    await page.getByRole('button', { name: 'Create profile' }).click();
+    await page.getByRole('heading', { name: clash, level: 1 }).waitFor();
+    const draft = profileSection('draft');
+    await draft.getByLabel('Find a server in the catalog').fill('memory');
+    await draft.getByRole('button', { name: /^Memory\b/ }).click();
+    await draft.locator('form.server-form').getByRole('button', { name: 'Add to draft' }).click();
+    await draft.locator('li.entry[data-entry="memory"]').waitFor();
+    await profileSection('publish').getByRole('button', { name: 'Publish' }).click();
+    await profileSection('publish').getByText(/Published artifact/).waitFor();
+
+    const deploy = profileSection('deploy');
+    await deploy.getByRole('button', { name: 'Preview deploy' }).click();
+    const alert = deploy.getByRole('alert');
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /ENTRY_CONFLICT/);
+    assert.match(await deploy.locator('.notice').innerText(), /that this profile did not write: memory/);
+    await deploy.getByLabel(/Take them over/).check();
+    await deploy.getByRole('button', { name: 'Preview deploy' }).click();
+    await deploy.locator('.preview .outcome').waitFor();
+    await deploy.getByRole('button', { name: 'Deploy now' }).click();
+    await deploy.locator('.ok-box').waitFor();
+    const file = JSON.parse(readFileSync(path, 'utf8'));
+    assert.equal(file.theme, 'dark', 'the other settings are kept');
+    assert.equal(file.mcpServers.memory.command, 'npx', 'the adopted entry is the published one');
   });
 
   test('the catalog: search, tag and transport filters, a server’s details', async () => {
