@@ -87,14 +87,19 @@ describe(`the web console in Chromium (${REMOTE ? `against ${REMOTE}` : 'native 
     assert.ok(overflow <= 0, `no sideways scrolling at ${width} px (${overflow} px too wide)`);
   };
 
-  /** Presses Tab until the focused element matches `selector` (at most `max` times). */
-  const tabTo = async (selector, max = 40) => {
+  /** Presses Tab until the focused element matches `selector` (and starts with `text`). */
+  const tabTo = async (selector, text = '', max = 40) => {
     for (let i = 0; i < max; i++) {
-      if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+      const here = await page.evaluate(([s, t]) => {
+        const el = document.activeElement;
+        return !!el && el.matches(s) && (el.textContent ?? '').trim().startsWith(t);
+      }, [selector, text]);
+      if (here) return;
       await page.keyboard.press('Tab');
     }
-    assert.fail(`Tab never reached ${selector}`);
+    assert.fail(`Tab never reached ${selector} ${text}`);
   };
+  const focused = () => page.evaluate(() => document.activeElement?.id ?? '');
 
   before(async () => {
     rmSync(SHOTS, { recursive: true, force: true });
@@ -320,10 +325,17 @@ describe(`the web console in Chromium (${REMOTE ? `against ${REMOTE}` : 'native 
     const draft = profileSection('draft');
     await draft.getByRole('button', { name: 'Remove github' }).click();
     await draft.locator('li.entry[data-entry="github"]').waitFor({ state: 'detached' });
-    await draft.getByLabel('Find a server in the catalog').fill('memory');
-    await draft.getByRole('button', { name: /^Memory\b/ }).click();
-    await draft.locator('form.server-form').getByRole('button', { name: 'Add to draft' }).click();
+    // By keyboard: Tab to the search, type, Tab to the server, Enter, Enter (submits the form).
+    await tabTo('#server-search');
+    await page.keyboard.type('memory');
+    await draft.getByRole('button', { name: /^Memory\b/ }).waitFor();
+    await tabTo('button.pick-item', 'Memory');
+    await page.keyboard.press('Enter');
+    await draft.locator('form.server-form').waitFor();
+    assert.equal(await focused(), 'add-name', 'the form opens with the entry name focused');
+    await page.keyboard.press('Enter');
     await draft.locator('li.entry[data-entry="memory"]').waitFor();
+    assert.equal(await focused(), 'server-search', 'focus returns to the search');
 
     const publish = profileSection('publish');
     await publish.getByLabel('Changelog').fill('memory instead of github');

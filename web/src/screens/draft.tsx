@@ -2,7 +2,7 @@
 // through a form generated from its catalog definition, and the payload and the client's file
 // as they will be written.
 import type { ClientSummary, Issue, Parameter, Payload, Report, Server } from 'mcp-orchestration-core/web';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 
 import type { Api, DraftView } from '../api';
 import { renderClientConfig } from '../core';
@@ -79,6 +79,15 @@ function AddServer({ api, client, profile, taken, onDraft }: {
   const [chosen, setChosen] = useState<Server | null>(null);
   const found = useLoad(() => api.servers(query, ''), [api, query]);
   const servers = found.data?.servers ?? [];
+  // When the form closes, the keyboard goes back to the search it came from.
+  const refocus = useRef(false);
+  useEffect(() => {
+    if (!chosen && refocus.current) {
+      refocus.current = false;
+      document.getElementById('server-search')?.focus();
+    }
+  }, [chosen]);
+  const close = () => { refocus.current = true; setChosen(null); };
   return (
     <div class="add" id="add-server">
       <h3>Add a server</h3>
@@ -104,11 +113,11 @@ function AddServer({ api, client, profile, taken, onDraft }: {
         </>
       )}
       {chosen && (
-        <ServerForm key={chosen.server_id} server={chosen} taken={taken} onCancel={() => setChosen(null)}
+        <ServerForm key={chosen.server_id} server={chosen} taken={taken} onCancel={close}
           onAdd={async (body) => {
             onDraft((await api.addToDraft(client, profile, body)).draft);
-            setChosen(null);
             setQuery('');
+            close();
           }} />
       )}
     </div>

@@ -21,6 +21,7 @@ export function Profile({ api, client, profile }: { api: Api; client: string; pr
   const [report, setReport] = useState<Report | null>(null);
   const info = clients.data?.clients.find((c) => c.client_id === client);
   const artifacts: Artifact[] = history.data ?? [];
+  const here = href({ screen: 'profile', client, profile });
 
   return (
     <>
@@ -32,10 +33,10 @@ export function Profile({ api, client, profile }: { api: Api; client: string; pr
       </Title>
       <ErrorBox error={clients.error ?? draft.error} />
       <nav class="steps" aria-label="Steps">
-        <a href="#draft" onClick={jump('draft')}>1 Draft</a>
-        <a href="#publish" onClick={jump('publish')}>2 Validate &amp; publish</a>
-        <a href="#deploy" onClick={jump('deploy')}>3 Deploy</a>
-        <a href="#history" onClick={jump('history')}>4 History</a>
+        <a href={here} onClick={jump('draft')}>1 Draft</a>
+        <a href={here} onClick={jump('publish')}>2 Validate &amp; publish</a>
+        <a href={here} onClick={jump('deploy')}>3 Deploy</a>
+        <a href={here} onClick={jump('history')}>4 History</a>
       </nav>
       <DraftPanel api={api} client={client} profile={profile} clientInfo={info ?? null}
         draft={draft.data} onDraft={(d) => { draft.set(d); setReport(null); }} report={report} />
