@@ -31,6 +31,10 @@ const PER_DRAFT: usize = 50;
 const API_KEY: &str = "bench-api-key";
 /// Log level of the measured server (`info` would write one log line per request).
 const LOG_LEVEL: &str = "warn";
+/// `POST …/draft/add` req/s before group commit (commit dd6995e: each write request its own
+/// transaction on the blocking pool), measured by this bench (64 connections) on the 2-core
+/// development machine, swapping that commit's binary in; the POST row is compared with it.
+const ADD_BEFORE_PER_SECOND: f64 = 4779.0;
 
 /// Builds request `i` of connection `c`.
 type MakeRequest = fn(usize, usize) -> Request<Full<Bytes>>;
@@ -41,6 +45,12 @@ fn list_servers(_: usize, _: usize) -> Request<Full<Bytes>> {
 
 fn list_clients(_: usize, _: usize) -> Request<Full<Bytes>> {
     request(Method::GET, "/v1/clients".into(), Bytes::new())
+}
+
+/// The draft the capture step fills (a store read on every request: no shared answer).
+fn view_draft(_: usize, _: usize) -> Request<Full<Bytes>> {
+    let path = format!("/v1/config/claude-desktop/bench-{CONNECTIONS}-0/draft");
+    request(Method::GET, path, Bytes::new())
 }
 
 fn health(_: usize, _: usize) -> Request<Full<Bytes>> {
@@ -143,6 +153,7 @@ struct Captured {
     servers: Bytes,
     clients: Bytes,
     health: Bytes,
+    draft: Bytes,
     added: Bytes,
 }
 
@@ -166,6 +177,10 @@ fn start_axum(captured: &Captured) -> (tokio::runtime::Runtime, SocketAddr) {
         .route("/v1/servers", get(move || ready(json(servers.clone()))))
         .route("/v1/clients", get(move || ready(json(clients.clone()))))
         .route("/health", get(move || ready(json(health.clone()))))
+        .route(
+            "/v1/config/{client}/{profile}/draft",
+            get(move || ready(json(draft.clone()))),
+        )
         .route(
             "/v1/config/{client}/{profile}/draft/add",
             post(move |body: Bytes| {
@@ -280,14 +295,16 @@ fn main() {
         servers: capture(list_servers(0, 0)),
         clients: capture(list_clients(0, 0)),
         health: capture(health(0, 0)),
+        draft: capture(view_draft(0, 0)),
         added,
     };
     let (axum_runtime, axum_addr) = start_axum(&captured);
 
-    let scenarios: [(&str, MakeRequest, usize); 4] = [
+    let scenarios: [(&str, MakeRequest, usize); 5] = [
         ("GET /v1/servers", list_servers, captured.servers.len()),
         ("GET /v1/clients", list_clients, captured.clients.len()),
         ("GET /health", health, captured.health.len()),
+        ("GET …/draft", view_draft, captured.draft.len()),
         ("POST …/draft/add", add_to_draft, captured.added.len()),
     ];
     println!(
@@ -305,6 +322,7 @@ fn main() {
         "{:<18} {:<18} {:>12} {:>7} {:>10} {:>10}",
         "scenario", "server", "req/s", "errors", "p50", "p99"
     );
+    let mut adds = None;
     for (name, make, bytes) in scenarios {
         let ours = client.block_on(load(real.addr, make));
         let bare = client.block_on(load(axum_addr, make));
@@ -325,6 +343,18 @@ fn main() {
             "",
             ours.p50.as_secs_f64() / bare.p50.as_secs_f64(),
             ours.p99.as_secs_f64() / bare.p99.as_secs_f64(),
+        );
+        if name.starts_with("POST") {
+            adds = Some(ours);
+        }
+    }
+    if let Some(add) = adds {
+        println!(
+            "\nPOST …/draft/add: {:.0} req/s with {} errors, {:.2}x the {ADD_BEFORE_PER_SECOND:.0} \
+             req/s before group commit.",
+            add.per_second,
+            add.errors,
+            add.per_second / ADD_BEFORE_PER_SECOND,
         );
     }
     drop(axum_runtime);
