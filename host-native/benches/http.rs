@@ -165,12 +165,14 @@ fn start_axum(captured: &Captured) -> (tokio::runtime::Runtime, SocketAddr) {
         servers,
         clients,
         health,
+        draft,
         added,
     } = captured;
-    let (servers, clients, health, added) = (
+    let (servers, clients, health, draft, added) = (
         servers.clone(),
         clients.clone(),
         health.clone(),
+        draft.clone(),
         added.clone(),
     );
     let app = Router::new()
