@@ -194,7 +194,8 @@ export type Code =
   | "FILE_WRITE"
   | "FILE_BACKUP"
   | "ENCODE_FAILED"
-  | "HANDLER_FAILED";
+  | "HANDLER_FAILED"
+  | "SERVER_BUSY";
 
 /** The answer of `POST /v1/config/diff`. */
 export type Diff = {

@@ -79,6 +79,8 @@ pub enum ErrorKind {
     Conflict,
     /// The body is larger than the limit (413).
     PayloadTooLarge,
+    /// The server is at a limit of its own and asks the client to retry later (503).
+    Unavailable,
     /// A stored value or a host facility failed (500); never caused by request input.
     Internal,
 }
@@ -94,6 +96,7 @@ impl ErrorKind {
             Self::MethodNotAllowed => 405,
             Self::Conflict => 409,
             Self::PayloadTooLarge => 413,
+            Self::Unavailable => 503,
             Self::Internal => 500,
         }
     }
@@ -108,6 +111,7 @@ impl ErrorKind {
             Self::MethodNotAllowed => "MethodNotAllowed",
             Self::Conflict => "Conflict",
             Self::PayloadTooLarge => "PayloadTooLarge",
+            Self::Unavailable => "ServiceUnavailable",
             Self::Internal => "InternalError",
         }
     }
@@ -249,6 +253,7 @@ registry! {
     FileBackup = ("FILE_BACKUP", Internal, "A client config file could not be backed up; it was left as it was."),
     EncodeFailed = ("ENCODE_FAILED", Internal, "An answer could not be encoded."),
     HandlerFailed = ("HANDLER_FAILED", Internal, "The request handler stopped unexpectedly."),
+    ServerBusy = ("SERVER_BUSY", Unavailable, "Every connection the server allows is serving a request; retry after `Retry-After` seconds."),
 }
 
 impl Code {

@@ -23,6 +23,8 @@ struct World {
     usage: Usage,
     settings: Settings,
     files: Option<Files>,
+    /// When set, requests go through `handle_keeping` with these shared answers.
+    shared: Option<api::SharedAnswers>,
 }
 
 struct Answer {
@@ -39,6 +41,7 @@ impl World {
             usage: Usage::new(),
             settings: Settings::from_vars(Some(KEY), None),
             files: Some(Files::default()),
+            shared: None,
         }
     }
 
@@ -69,7 +72,10 @@ impl World {
             usage: &self.usage,
             settings: &self.settings,
         };
-        let res = api::handle(req, &mut self.store, &host);
+        let res = match &self.shared {
+            Some(shared) => api::handle_keeping(req, &mut self.store, &host, shared),
+            None => api::handle(req, &mut self.store, &host),
+        };
         let status = res.status().as_u16();
         let headers = res.headers().clone();
         let json = serde_json::from_slice(res.body()).unwrap_or(Value::Null);
@@ -1062,4 +1068,29 @@ fn no_route_panics_or_500s_on_arbitrary_bodies() {
             );
         }
     }
+}
+
+#[test]
+fn a_kept_answer_is_the_same_answer_and_still_checks_the_caller() {
+    let mut plain = World::new();
+    let mut keeping = World::new();
+    keeping.shared = Some(api::SharedAnswers::new());
+    for path in ["/v1/servers", "/v1/clients", "/health", "/openapi.json"] {
+        let expected = plain.get(path);
+        // The first computes and keeps it, the second is served from memory.
+        for _ in 0..2 {
+            let got = keeping.get(path);
+            assert_eq!((got.status, &got.json), (200, &expected.json), "{path}");
+            assert_eq!(got.headers, expected.headers, "{path}");
+        }
+    }
+
+    // Kept or not, a caller without credentials is refused, and a HEAD has no body.
+    let refused = keeping.send(Method::GET, "/v1/servers", &[], b"");
+    assert_eq!(refused.status, 401);
+    let head = keeping.send(Method::HEAD, "/v1/servers", &[("x-api-key", KEY)], b"");
+    assert_eq!((head.status, &head.json), (200, &Value::Null));
+    // A search is not the kept catalog.
+    let found = keeping.get("/v1/servers?q=git");
+    assert!(found.json["count"].as_u64() < plain.get("/v1/servers").json["count"].as_u64());
 }

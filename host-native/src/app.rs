@@ -7,12 +7,17 @@
 //! it alone for one short transaction. A write request counts its caller's use in a ledger of
 //! its own, which the core folds into the store inside the request's transaction, so writes
 //! never take the gate.
+//!
+//! Shared answers (the catalog, the client registry, the OpenAPI document, …: the core says
+//! which) are kept in memory and dropped after every write the app commits, and when another
+//! process (the CLI) is seen to have written to the store.
 
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{PoisonError, RwLock};
 
-use mcp_orchestration_core::api::{self, Host, Settings};
+use mcp_orchestration_core::api::{self, Host, Settings, SharedAnswers};
 use mcp_orchestration_core::usage::Usage;
-use mcp_orchestration_core::{Ports, Result, Scope, token};
+use mcp_orchestration_core::{Code, Error, Ports, Result, Scope, token};
 
 use crate::files::FsClientFiles;
 use crate::keyring::FileKeyring;
@@ -28,6 +33,9 @@ pub struct App {
     settings: Settings,
     usage: Usage,
     usage_gate: RwLock<()>,
+    shared: SharedAnswers,
+    /// The store's data version when other writers were last looked for.
+    seen_version: AtomicI64,
 }
 
 impl App {
@@ -40,6 +48,8 @@ impl App {
             settings,
             usage: Usage::new(),
             usage_gate: RwLock::new(()),
+            shared: SharedAnswers::new(),
+            seen_version: AtomicI64::new(0),
         }
     }
 
@@ -58,30 +68,57 @@ impl App {
         &self.files
     }
 
-    /// Answers `req` with the core: read-only methods on a snapshot from the reader pool, every
-    /// other request inside one immediate write transaction. Blocks; call it off the async
-    /// runtime. A store failure becomes the core's 500 error body.
+    /// Answers `req` with the core: a read-only method on this thread's reader connection
+    /// (a shared answer from memory when one is kept), any other as a group of one
+    /// ([`App::answer_writes`]). Blocks only as long as its SQLite work takes. A store failure
+    /// becomes the core's 500 error body.
     pub fn answer(&self, req: api::Request) -> api::Response {
-        let answered = if api::is_read_only(req.method()) {
+        if api::is_read_only(req.method()) {
             let _gate = self
                 .usage_gate
                 .read()
                 .unwrap_or_else(PoisonError::into_inner);
             self.db
-                .read(|store| api::handle(req, store, &self.host(&self.usage)))
+                .read(|store| {
+                    api::handle_keeping(req, store, &self.host(&self.usage), &self.shared)
+                })
+                .unwrap_or_else(|err| failed(&err))
         } else {
+            self.answer_writes(vec![req]).pop().unwrap_or_else(|| {
+                failed(&Error::new(
+                    Code::HandlerFailed,
+                    "A write request got no answer",
+                ))
+            })
+        }
+    }
+
+    /// Answers write requests as one group commit: in order, in one transaction committed once,
+    /// each seeing the writes of those before it; a request answered with an error has its own
+    /// writes rolled back. Returns once everything kept is committed, one answer per request;
+    /// when the commit fails, each gets the store's error. Blocks; call it off the async runtime.
+    pub fn answer_writes(&self, reqs: Vec<api::Request>) -> Vec<api::Response> {
+        let count = reqs.len();
+        let answered = self.db.write_each(reqs, |store, req| {
             let own = Usage::new();
-            let answered = self
-                .db
-                .write(|store| api::handle(req, store, &self.host(&own)));
+            let res = api::handle(req, store, &self.host(&own));
             // Uses the core did not fold in (the request failed) wait for the next flush.
             self.usage.restore(own.take());
-            answered
-        };
-        answered.unwrap_or_else(|err| {
-            tracing::error!(code = err.code.as_str(), "{}", err.detail);
-            api::reply::error(&err)
-        })
+            let keep = !(res.status().is_client_error() || res.status().is_server_error());
+            (res, keep)
+        });
+        self.shared.invalidate();
+        answered.unwrap_or_else(|err| (0..count).map(|_| failed(&err)).collect())
+    }
+
+    /// Drops the shared answers if another process has written to the store since the last
+    /// look. Blocks for one short query on the writer connection.
+    pub fn notice_other_writers(&self) -> Result<()> {
+        let version = self.db.data_version()?;
+        if self.seen_version.swap(version, Ordering::Relaxed) != version {
+            self.shared.invalidate();
+        }
+        Ok(())
     }
 
     /// Saves the token usage counted since the last save. Blocks readers for one short write
@@ -94,9 +131,12 @@ impl App {
         if self.usage.is_empty() {
             return Ok(());
         }
-        self.db
+        let flushed = self
+            .db
             .write(|store| token::flush_usage(store, &self.usage))
-            .flatten()
+            .flatten();
+        self.shared.invalidate();
+        flushed
     }
 
     fn host<'a>(&'a self, usage: &'a Usage) -> Host<'a> {
@@ -114,7 +154,8 @@ impl App {
 
     /// Issues an `admin` token if the store has no live token, and returns it. Blocks.
     pub fn ensure_a_token(&self) -> Result<Option<String>> {
-        self.db
+        let issued = self
+            .db
             .write(|store| {
                 if token::has_any(store)? {
                     return Ok(None);
@@ -129,8 +170,16 @@ impl App {
                 )
                 .map(|issued| Some(issued.token))
             })
-            .flatten()
+            .flatten();
+        self.shared.invalidate();
+        issued
     }
+}
+
+/// The core's error body for a failure of the store, logged.
+fn failed(err: &Error) -> api::Response {
+    tracing::error!(code = err.code.as_str(), "{}", err.detail);
+    api::reply::error(err)
 }
 
 /// What operations on this machine work with, for the server and the CLI alike: the system
@@ -263,5 +312,37 @@ mod tests {
             2,
             "the failed write's use is saved by the next flush"
         );
+    }
+
+    #[test]
+    fn a_group_of_writes_sees_each_other_and_a_refused_one_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = app(&dir);
+        let add = |name: &str| {
+            http::Request::post("/v1/config/claude-desktop/default/draft/add")
+                .header("x-api-key", "test-key")
+                .header("content-type", "application/json")
+                .body(Bytes::from(format!(
+                    r#"{{"server_id": "memory", "name": "{name}"}}"#
+                )))
+                .unwrap()
+        };
+        let statuses: Vec<u16> = app
+            .answer_writes(vec![add("a"), add("a"), add("b")])
+            .iter()
+            .map(|res| res.status().as_u16())
+            .collect();
+        // The second add sees the first one's entry, committed in the same transaction.
+        assert_eq!(statuses, [200, 409, 200]);
+        let draft = get(
+            &app,
+            "/v1/config/claude-desktop/default/draft",
+            ("x-api-key", "test-key"),
+        );
+        let names: Vec<&String> = draft["mcpServers"]
+            .as_object()
+            .map(|s| s.keys().collect())
+            .unwrap_or_default();
+        assert_eq!(names, ["a", "b"], "{draft}");
     }
 }

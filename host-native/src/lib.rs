@@ -1,6 +1,6 @@
 //! The native host of mcp-orchestration: the `mcp-orchestration` binary's server and CLI.
 //!
-//! It only moves bytes: HTTP in and out ([`server`]), MCP messages as lines of stdin and stdout
+//! It only moves bytes: HTTP in and out ([`server`], [`connections`], [`writes`]), MCP messages as lines of stdin and stdout
 //! ([`mcp_stdio`]), command lines in and text or JSON out ([`cli`], [`commands`]: each command
 //! is one operation of the core), keys and bytes in SQLite
 //! ([`store`]), client config files ([`files`]) and signing keys ([`keyring`]) on disk, the
@@ -11,6 +11,7 @@
 pub mod app;
 pub mod cli;
 pub mod commands;
+pub mod connections;
 pub mod console;
 pub mod files;
 pub mod home;
@@ -21,3 +22,4 @@ pub mod remote;
 pub mod server;
 pub mod store;
 pub mod system;
+pub mod writes;

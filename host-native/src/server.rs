@@ -1,14 +1,20 @@
 //! `serve`: axum in front, the core's `api::handle` behind a catch-all route, and the web
 //! console's files at `/` and `/assets/`.
+//!
+//! Read-only requests are answered inline on the async worker that received them (shared
+//! answers from memory, the rest on the thread's own SQLite reader); write requests queue for
+//! the writer thread's group commit ([`crate::writes`]). Connections are served by
+//! [`crate::connections`], within the `serve` limits.
 
 use std::io::{self, IsTerminal};
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, anyhow};
 use axum::Router;
 use axum::body::Body;
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::routing::get;
 use bytes::{Bytes, BytesMut};
 use http::HeaderName;
@@ -25,12 +31,21 @@ use tracing_subscriber::EnvFilter;
 
 use crate::app::App;
 use crate::cli::ServeArgs;
+use crate::connections::{self, Limits};
 use crate::console;
 use crate::files::FsClientFiles;
 use crate::home::Home;
+use crate::writes::Writes;
 
 /// How often token usage counted in memory is saved to the store.
 pub const FLUSH_EVERY: Duration = Duration::from_secs(10);
+/// How often the store is checked for writes by other processes (the CLI), which make the
+/// shared answers kept in memory stale.
+pub const LOOK_FOR_OTHER_WRITERS_EVERY: Duration = Duration::from_secs(1);
+/// File descriptors kept out of `--max-connections`' default: the store, the listener, logs.
+const SPARE_FILES: u64 = 64;
+/// The default `--max-connections` is the open-file limit less the spares, at most this.
+const MOST_CONNECTIONS: u64 = 10_000;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -50,6 +65,22 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     let app = Arc::new(App::new(db, home.keyring(), files, settings));
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(serve(&args, app))
+}
+
+/// Raises the soft open-file limit to the hard one (each connection takes a file descriptor),
+/// logs it, and returns the limit in force.
+fn raise_open_file_limit() -> u64 {
+    match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(limit) => {
+            info!("Open-file limit: {limit}");
+            limit
+        }
+        Err(e) => {
+            let limit = rlimit::getrlimit(rlimit::Resource::NOFILE).map_or(1024, |(soft, _)| soft);
+            warn!("cannot raise the open-file limit (it stays {limit}): {e}");
+            limit
+        }
+    }
 }
 
 async fn serve(args: &ServeArgs, app: Arc<App>) -> anyhow::Result<()> {
@@ -100,36 +131,62 @@ async fn serve(args: &ServeArgs, app: Arc<App>) -> anyhow::Result<()> {
         Err(e) => warn!("{}", e.detail),
     }
 
+    let open_files = raise_open_file_limit();
+    let limits = Limits {
+        max_connections: usize::try_from(args.max_connections.unwrap_or_else(|| {
+            open_files
+                .saturating_sub(SPARE_FILES)
+                .clamp(1, MOST_CONNECTIONS)
+        }))
+        .unwrap_or(usize::MAX),
+        header_timeout: args.header_timeout,
+        idle_timeout: args.idle_timeout,
+    };
+    info!(
+        "At most {} connections; request heads within {:?}, idle connections closed after {:?}",
+        limits.max_connections, limits.header_timeout, limits.idle_timeout
+    );
     let flusher = tokio::spawn(flush_periodically(Arc::clone(&app)));
-    let served = axum::serve(listener, router(Arc::clone(&app)))
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let watcher = tokio::spawn(look_for_other_writers(Arc::clone(&app)));
+    let router = router(Arc::clone(&app)).context("cannot start the writer thread")?;
+    connections::serve(listener, router, limits, shutdown).await;
     flusher.abort();
+    watcher.abort();
     flush(&app).await;
-    served.context("the server stopped")?;
     info!("Server shut down gracefully");
     Ok(())
 }
 
+/// What every request's handler gets: the app, and the queue to its writer thread.
+#[derive(Debug, Clone)]
+struct Served {
+    app: Arc<App>,
+    writes: Writes,
+}
+
 /// The whole HTTP surface: every method and path goes to the core, with a request id
-/// (`X-Request-ID` echoed if given, else a new UUID) and one log line per request. Tracing is
-/// outermost, so the logged latency covers everything; the id joins the log line from the
-/// answer.
-pub fn router(app: Arc<App>) -> Router {
-    Router::new()
+/// (`X-Request-ID` echoed if given, else a new UUID) and one log line per request, naming the
+/// peer's address when the connection gave it. Tracing is outermost, so the logged latency
+/// covers everything; the id joins the log line from the answer. Starts the writer thread,
+/// which ends when the router is dropped.
+pub fn router(app: Arc<App>) -> io::Result<Router> {
+    let writes = Writes::start(Arc::clone(&app))?;
+    Ok(Router::new()
         .route("/", get(console::index).fallback(answer))
         .route("/assets/{*file}", get(console_asset).fallback(answer))
         .fallback(answer)
-        .with_state(app)
+        .with_state(Served { app, writes })
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|req: &http::Request<Body>| {
+                    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>();
                     tracing::info_span!(
                         "request",
                         method = %req.method(),
                         path = %req.uri().path(),
+                        peer = peer.map(|ConnectInfo(addr)| tracing::field::display(addr)),
                         id = tracing::field::Empty,
                     )
                 })
@@ -144,21 +201,19 @@ pub fn router(app: Arc<App>) -> Router {
                         info!(status = res.status().as_u16(), ?latency, "answered");
                     },
                 ),
-        )
+        ))
 }
 
 /// A file of the web console, or the core's answer (a 404) for a name it does not have.
-async fn console_asset(
-    state: State<Arc<App>>,
-    req: axum::extract::Request,
-) -> http::Response<Body> {
+async fn console_asset(state: State<Served>, req: axum::extract::Request) -> http::Response<Body> {
     match console::asset(req.headers(), req.uri().path()) {
         Some(res) => res,
         None => answer(state, req).await,
     }
 }
 
-async fn answer(State(app): State<Arc<App>>, req: axum::extract::Request) -> http::Response<Body> {
+/// Reads the body, then answers inline (a read) or through the writer thread (a write).
+async fn answer(State(served): State<Served>, req: axum::extract::Request) -> http::Response<Body> {
     let (parts, body) = req.into_parts();
     let body = match read_body(body).await {
         Ok(body) => body,
@@ -171,17 +226,12 @@ async fn answer(State(app): State<Arc<App>>, req: axum::extract::Request) -> htt
         }
     };
     let req = http::Request::from_parts(parts, body);
-    match tokio::task::spawn_blocking(move || app.answer(req)).await {
-        Ok(res) => res.map(Body::from),
-        Err(e) => {
-            tracing::error!("request handler failed: {e}");
-            let err = Error::new(
-                Code::HandlerFailed,
-                "The request handler stopped unexpectedly",
-            );
-            api::reply::error(&err).map(Body::from)
-        }
-    }
+    let res = if api::is_read_only(req.method()) {
+        served.app.answer(req)
+    } else {
+        served.writes.answer(req).await
+    };
+    res.map(Body::from)
 }
 
 /// Reads the body, stopping one byte past [`MAX_BODY_BYTES`]: a longer body arrives at the core
@@ -207,6 +257,19 @@ async fn flush_periodically(app: Arc<App>) {
     loop {
         tick.tick().await;
         flush(&app).await;
+    }
+}
+
+async fn look_for_other_writers(app: Arc<App>) {
+    let mut tick = tokio::time::interval(LOOK_FOR_OTHER_WRITERS_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        match blocking(&app, App::notice_other_writers).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => warn!(code = e.code.as_str(), "{}", e.detail),
+            Err(e) => warn!("{e}"),
+        }
     }
 }
 
@@ -328,6 +391,7 @@ mod tests {
     async fn every_answer_carries_a_request_id() {
         let (_dir, app) = app();
         let res = router(Arc::clone(&app))
+            .unwrap()
             .oneshot(http::Request::get("/health").body(Body::empty()).unwrap())
             .await
             .unwrap();
@@ -341,6 +405,7 @@ mod tests {
         assert_eq!(id.len(), 36, "a UUID: {id}");
 
         let res = router(app)
+            .unwrap()
             .oneshot(
                 http::Request::get("/health")
                     .header("x-request-id", "abc-123")
@@ -358,6 +423,7 @@ mod tests {
             req = req.header("if-none-match", etag);
         }
         router(Arc::clone(app))
+            .unwrap()
             .oneshot(req.body(Body::empty()).unwrap())
             .await
             .unwrap()
@@ -420,6 +486,7 @@ mod tests {
         let (_dir, app) = app();
         for (method, path) in [("GET", "/assets/no-such-file.js"), ("POST", "/")] {
             let res = router(Arc::clone(&app))
+                .unwrap()
                 .oneshot(
                     http::Request::builder()
                         .method(method)
@@ -443,6 +510,7 @@ mod tests {
     async fn the_core_routes_everything_including_unknown_paths() {
         let (_dir, app) = app();
         let res = router(app)
+            .unwrap()
             .oneshot(
                 http::Request::get("/no/such/route")
                     .body(Body::empty())
@@ -465,6 +533,7 @@ mod tests {
         let token = app.ensure_a_token().unwrap().expect("a first token");
         assert_eq!(app.ensure_a_token().unwrap(), None, "only one admin token");
         let res = router(Arc::clone(&app))
+            .unwrap()
             .oneshot(
                 http::Request::get("/v1/tokens")
                     .header("authorization", format!("Bearer {token}"))

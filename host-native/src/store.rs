@@ -1,10 +1,12 @@
 //! The SQLite store: one `kv(key, value)` table in WAL mode.
 //!
-//! Reads never wait for writes: read-only requests borrow a connection from a small pool and
-//! see one consistent snapshot. Every writing request runs on the single writer connection
-//! inside one `BEGIN IMMEDIATE` transaction, so its read-modify-write is atomic against other
-//! requests and against other processes (the CLI) using the same file.
+//! Reads never wait for writes: each thread reads on a connection of its own (no lock taken)
+//! and sees one consistent snapshot per read. Writes run on the single writer connection inside
+//! `BEGIN IMMEDIATE` transactions, so a read-modify-write is atomic against other requests and
+//! against other processes (the CLI) using the same file; [`Db::write_each`] runs several
+//! writes in one transaction (group commit), each in a savepoint of its own.
 
+use std::cell::{Cell, RefCell};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
@@ -13,18 +15,17 @@ use mcp_orchestration_core::store::Op;
 use mcp_orchestration_core::{Batch, Code, Error, Result, Store};
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use thread_local::ThreadLocal;
 
 /// How long a connection waits for another writer (e.g. the CLI) before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
-/// Idle read connections kept open for reuse.
-const IDLE_READERS: usize = 8;
 
-/// The database file, its writer connection and a pool of reader connections.
+/// The database file, its writer connection and one reader connection per thread that reads.
 #[derive(Debug)]
 pub struct Db {
     path: PathBuf,
     writer: Mutex<Connection>,
-    readers: Mutex<Vec<Connection>>,
+    readers: ThreadLocal<RefCell<Connection>>,
 }
 
 impl Db {
@@ -46,7 +47,7 @@ impl Db {
         Ok(Self {
             path: path.to_owned(),
             writer: Mutex::new(writer),
-            readers: Mutex::new(Vec::new()),
+            readers: ThreadLocal::new(),
         })
     }
 
@@ -55,22 +56,32 @@ impl Db {
         &self.path
     }
 
-    /// Runs `f` over a read-only snapshot of the store. Writes through it fail.
+    /// Runs `f` over a read-only snapshot of the store, on this thread's reader connection.
+    /// Writes through it fail. The snapshot is taken at `f`'s first read, so `f` costs no SQL
+    /// when it reads nothing.
     pub fn read<T>(&self, f: impl FnOnce(&mut ReadView<'_>) -> T) -> Result<T> {
-        let conn = match lock(&self.readers).pop() {
-            Some(conn) => conn,
-            None => self.open_reader()?,
+        let reader = self
+            .readers
+            .get_or_try(|| self.open_reader().map(RefCell::new))?;
+        // A read inside a read on the same thread gets a connection of its own.
+        let (own, borrowed);
+        let conn: &Connection = match reader.try_borrow_mut() {
+            Ok(conn) => {
+                borrowed = conn;
+                &borrowed
+            }
+            Err(_) => {
+                own = self.open_reader()?;
+                &own
+            }
         };
-        let out = {
-            // A deferred transaction pins one snapshot for every read of the request.
-            let tx = conn.unchecked_transaction().map_err(|e| sql_error(&e))?;
-            let out = f(&mut ReadView { conn: &tx });
-            tx.rollback().map_err(|e| sql_error(&e))?;
-            out
+        let mut view = ReadView {
+            conn,
+            begun: Cell::new(false),
         };
-        let mut idle = lock(&self.readers);
-        if idle.len() < IDLE_READERS {
-            idle.push(conn);
+        let out = f(&mut view);
+        if view.begun.get() {
+            exec(conn, "ROLLBACK")?;
         }
         Ok(out)
     }
@@ -84,10 +95,46 @@ impl Db {
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| sql_error(&e))?;
-        let mut txn = WriteTxn { tx };
-        let out = f(&mut txn);
-        txn.tx.commit().map_err(|e| sql_error(&e))?;
+        let out = f(&mut WriteTxn { conn: &tx });
+        tx.commit().map_err(|e| sql_error(&e))?;
         Ok(out)
+    }
+
+    /// Group commit: runs `f` on each of `jobs` in order, inside one immediate transaction
+    /// committed once, so each job sees the writes of the jobs before it. Each job runs in a
+    /// savepoint of its own: when `f` says not to keep it, its writes alone are rolled back.
+    /// Every outcome is returned only once the transaction has committed; if the commit fails,
+    /// nothing is written and the error is returned instead.
+    pub fn write_each<J, T>(
+        &self,
+        jobs: impl IntoIterator<Item = J>,
+        mut f: impl FnMut(&mut WriteTxn<'_>, J) -> (T, bool),
+    ) -> Result<Vec<T>> {
+        let mut conn = lock(&self.writer);
+        let mut tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| sql_error(&e))?;
+        let mut outcomes = Vec::new();
+        for job in jobs {
+            let sp = tx.savepoint().map_err(|e| sql_error(&e))?;
+            let (out, keep) = f(&mut WriteTxn { conn: &sp }, job);
+            if keep {
+                sp.commit().map_err(|e| sql_error(&e))?;
+            } else {
+                sp.finish().map_err(|e| sql_error(&e))?;
+            }
+            outcomes.push(out);
+        }
+        tx.commit().map_err(|e| sql_error(&e))?;
+        Ok(outcomes)
+    }
+
+    /// A number that changes whenever another connection (another process, such as the CLI)
+    /// has committed to the file since the last call.
+    pub fn data_version(&self) -> Result<i64> {
+        lock(&self.writer)
+            .query_row("PRAGMA data_version", [], |row| row.get(0))
+            .map_err(|e| sql_error(&e))
     }
 
     fn open_reader(&self) -> Result<Connection> {
@@ -99,19 +146,32 @@ impl Db {
     }
 }
 
-/// The store as a read-only request sees it.
+/// The store as a read-only request sees it: one snapshot, taken at the first read.
 #[derive(Debug)]
 pub struct ReadView<'c> {
     conn: &'c Connection,
+    begun: Cell<bool>,
+}
+
+impl ReadView<'_> {
+    /// The connection, inside the view's read transaction.
+    fn snapshot(&self) -> Result<&Connection> {
+        if !self.begun.get() {
+            // A deferred transaction pins one snapshot for every read of the request.
+            exec(self.conn, "BEGIN DEFERRED")?;
+            self.begun.set(true);
+        }
+        Ok(self.conn)
+    }
 }
 
 impl Store for ReadView<'_> {
     fn get(&self, key: &str) -> Result<Option<Vec<u8>>> {
-        get(self.conn, key)
+        get(self.snapshot()?, key)
     }
 
     fn list(&self, prefix: &str) -> Result<Vec<(String, Vec<u8>)>> {
-        list(self.conn, prefix)
+        list(self.snapshot()?, prefix)
     }
 
     fn commit(&mut self, _batch: Batch) -> Result<()> {
@@ -122,38 +182,56 @@ impl Store for ReadView<'_> {
     }
 }
 
-/// The store as a writing request sees it: one open immediate transaction.
+/// The store as a writing request sees it: the writer connection inside an open immediate
+/// transaction.
 #[derive(Debug)]
 pub struct WriteTxn<'c> {
-    tx: rusqlite::Transaction<'c>,
+    conn: &'c Connection,
 }
 
 impl Store for WriteTxn<'_> {
     fn get(&self, key: &str) -> Result<Option<Vec<u8>>> {
-        get(&self.tx, key)
+        get(self.conn, key)
     }
 
     fn list(&self, prefix: &str) -> Result<Vec<(String, Vec<u8>)>> {
-        list(&self.tx, prefix)
+        list(self.conn, prefix)
     }
 
     fn commit(&mut self, batch: Batch) -> Result<()> {
-        // A savepoint makes the batch all-or-nothing even inside the request's transaction:
-        // dropping it uncommitted rolls back to where the batch began.
-        let sp = self.tx.savepoint().map_err(|e| sql_error(&e))?;
-        for op in batch.ops {
+        // A savepoint makes the batch all-or-nothing even inside the request's transaction.
+        exec(self.conn, "SAVEPOINT batch")?;
+        let applied = batch.ops.into_iter().try_for_each(|op| {
             match op {
-                Op::Put(key, value) => sp.execute(
-                    "INSERT INTO kv (key, value) VALUES (?1, ?2) \
-                     ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                    params![key, value],
-                ),
-                Op::Delete(key) => sp.execute("DELETE FROM kv WHERE key = ?1", params![key]),
+                Op::Put(key, value) => self
+                    .conn
+                    .prepare_cached(
+                        "INSERT INTO kv (key, value) VALUES (?1, ?2) \
+                         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    )
+                    .and_then(|mut stmt| stmt.execute(params![key, value])),
+                Op::Delete(key) => self
+                    .conn
+                    .prepare_cached("DELETE FROM kv WHERE key = ?1")
+                    .and_then(|mut stmt| stmt.execute(params![key])),
             }
-            .map_err(|e| sql_error(&e))?;
+            .map(drop)
+            .map_err(|e| sql_error(&e))
+        });
+        if applied.is_err() {
+            exec(self.conn, "ROLLBACK TO batch")?;
         }
-        sp.commit().map_err(|e| sql_error(&e))
+        exec(self.conn, "RELEASE batch")?;
+        applied
     }
+}
+
+/// Runs one statement without parameters, prepared once per connection.
+fn exec(conn: &Connection, sql: &str) -> Result<()> {
+    conn.prepare_cached(sql)
+        .and_then(|mut stmt| stmt.execute([]))
+        .map(drop)
+        .map_err(|e| sql_error(&e))
 }
 
 fn get(conn: &Connection, key: &str) -> Result<Option<Vec<u8>>> {
@@ -293,11 +371,12 @@ mod tests {
     fn a_failing_batch_leaves_nothing_behind() {
         let (_dir, db) = open();
         db.write(|s| {
-            s.tx.execute_batch(
-                "CREATE TRIGGER refuse BEFORE INSERT ON kv WHEN NEW.key = 'bad' \
+            s.conn
+                .execute_batch(
+                    "CREATE TRIGGER refuse BEFORE INSERT ON kv WHEN NEW.key = 'bad' \
                  BEGIN SELECT RAISE(ABORT, 'refused'); END",
-            )
-            .unwrap();
+                )
+                .unwrap();
         })
         .unwrap();
         let mut b = Batch::new();
@@ -347,6 +426,38 @@ mod tests {
             db.read(|s| s.get("counter")).unwrap().unwrap().as_deref(),
             Some(&b"160"[..])
         );
+    }
+
+    #[test]
+    fn a_group_commit_keeps_each_job_that_succeeds_and_each_sees_those_before_it() {
+        let (_dir, db) = open();
+        let bump = |s: &mut WriteTxn<'_>| {
+            let n = s.get("n").unwrap().map_or(0, |v| v[0]);
+            let mut b = Batch::new();
+            b.put("n", vec![n + 1]).put(format!("seen/{n}"), vec![n]);
+            s.commit(b).unwrap();
+            n
+        };
+        // The third job writes, then fails: only its own writes are rolled back.
+        let seen = db
+            .write_each([true, true, false, true], |s, keep| (bump(s), keep))
+            .unwrap();
+        assert_eq!(seen, [0, 1, 2, 2]);
+        assert_eq!(db.read(|s| s.get("n")).unwrap().unwrap(), Some(vec![3]));
+        assert_eq!(keys(&db, "seen/"), ["seen/0", "seen/1", "seen/2"]);
+    }
+
+    #[test]
+    fn a_read_inside_a_read_gets_its_own_snapshot() {
+        let (_dir, db) = open();
+        put(&db, &[("k", "v")]);
+        let inner = db
+            .read(|outer| {
+                outer.get("k").unwrap();
+                db.read(|inner| inner.get("k")).unwrap().unwrap()
+            })
+            .unwrap();
+        assert_eq!(inner.as_deref(), Some(&b"v"[..]));
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod input;
 pub mod openapi;
 pub mod reply;
 pub mod route;
+mod shared;
 
 use std::sync::OnceLock;
 
@@ -29,6 +30,7 @@ use crate::token;
 use crate::usage::Usage;
 pub use auth::Caller;
 use route::{Route, RouteSpec};
+pub use shared::SharedAnswers;
 
 /// An HTTP request as the core sees it: the whole body already read.
 pub type Request = http::Request<Bytes>;
@@ -122,12 +124,33 @@ pub struct Health {
 
 /// Answers one request. Never panics; every failure is a JSON error body.
 pub fn handle<S: Store + ?Sized>(req: Request, store: &mut S, host: &Host<'_>) -> Response {
+    respond(req, store, host, None)
+}
+
+/// [`handle`], serving a shared answer ([`route::Route::is_shared`]) from `shared` when one is
+/// kept, and keeping the ones it computes. The caller is still authenticated, and CORS and
+/// `HEAD` applied, per request.
+pub fn handle_keeping<S: Store + ?Sized>(
+    req: Request,
+    store: &mut S,
+    host: &Host<'_>,
+    shared: &SharedAnswers,
+) -> Response {
+    respond(req, store, host, Some(shared))
+}
+
+fn respond<S: Store + ?Sized>(
+    req: Request,
+    store: &mut S,
+    host: &Host<'_>,
+    shared: Option<&SharedAnswers>,
+) -> Response {
     let (parts, body) = req.into_parts();
     let preflight = parts.method == Method::OPTIONS;
     let mut res = if preflight {
         reply::bytes(200, reply::JSON, Bytes::from_static(b"{}"))
     } else {
-        dispatch(&parts, body, store, host).unwrap_or_else(|err| {
+        dispatch(&parts, body, store, host, shared).unwrap_or_else(|err| {
             let mut res = reply::error(&err);
             if err.kind() == ErrorKind::MethodNotAllowed {
                 let allow = route::allowed_methods(parts.uri.path()).join(", ");
@@ -168,6 +191,7 @@ fn dispatch<S: Store + ?Sized>(
     body: Bytes,
     store: &mut S,
     host: &Host<'_>,
+    shared: Option<&SharedAnswers>,
 ) -> Result<Response> {
     if body.len() > MAX_BODY_BYTES {
         return Err(Error::new(
@@ -181,6 +205,11 @@ fn dispatch<S: Store + ?Sized>(
         parts.method.clone()
     };
     let (spec, params) = route::resolve(&method, parts.uri.path())?;
+    // Noted before auth reads the store, so an answer computed from an older snapshot than
+    // the last committed write is never kept.
+    let shared = shared
+        .filter(|_| spec.shares(parts.uri.query()))
+        .map(|s| (s, s.ticket()));
     if matches!(spec.route, Route::McpMessage | Route::McpEnd) {
         crate::mcp::http::check_origin(&parts.headers, &host.settings.cors_origins)?;
     }
@@ -200,7 +229,17 @@ fn dispatch<S: Store + ?Sized>(
         query: parts.uri.query(),
         body,
     };
-    let res = answer(&req, store, &host.ports(&actor, scope), host)?;
+    let res = match shared {
+        Some((kept, ticket)) => match kept.get(spec.route) {
+            Some(res) => res,
+            None => {
+                let res = answer(&req, store, &host.ports(&actor, scope), host)?;
+                kept.keep(ticket, spec.route, &res);
+                res
+            }
+        },
+        None => answer(&req, store, &host.ports(&actor, scope), host)?,
+    };
     if !is_read_only(&method) && !host.usage.is_empty() {
         // Writes already cost a commit; fold pending token usage in while we are here. A
         // failed flush keeps the counts in memory for the next try, so it cannot fail the write.

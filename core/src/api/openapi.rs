@@ -616,6 +616,7 @@ fn error_kinds(spec: &RouteSpec) -> Vec<ErrorKind> {
         kinds.push(ErrorKind::PayloadTooLarge);
     }
     kinds.push(ErrorKind::Internal);
+    kinds.push(ErrorKind::Unavailable);
     kinds
 }
 
@@ -660,6 +661,10 @@ fn error_responses() -> Value {
             ErrorKind::Internal,
             "The store or a host facility failed; never caused by the request.",
         ),
+        (
+            ErrorKind::Unavailable,
+            "The server is at its connection limit with every connection serving a request (the native host; `--max-connections`); `Retry-After` says when to try again.",
+        ),
     ];
     let mut out = Map::new();
     for (kind, description) in kinds {
@@ -675,6 +680,9 @@ fn error_responses() -> Value {
         if kind == ErrorKind::Unauthorized {
             response["headers"] = json!({"WWW-Authenticate": {"description": "Always `Bearer`.", "schema": {"type": "string", "const": "Bearer"}}});
         }
+        if kind == ErrorKind::Unavailable {
+            response["headers"] = json!({"Retry-After": {"description": "Seconds to wait before retrying.", "schema": {"type": "integer", "minimum": 0}}});
+        }
         out.insert(kind_name(kind).to_owned(), response);
     }
     Value::Object(out)
@@ -687,7 +695,7 @@ fn error_schema() -> Value {
         "required": ["detail", "error_type", "code"],
         "properties": {
             "detail": {"type": "string", "description": "One human sentence saying exactly what is wrong."},
-            "error_type": {"type": "string", "description": "The kind of error.", "enum": ["BadRequest", "Unauthorized", "Forbidden", "NotFound", "MethodNotAllowed", "Conflict", "PayloadTooLarge", "InternalError"]},
+            "error_type": {"type": "string", "description": "The kind of error.", "enum": ["BadRequest", "Unauthorized", "Forbidden", "NotFound", "MethodNotAllowed", "Conflict", "PayloadTooLarge", "ServiceUnavailable", "InternalError"]},
             "code": {"$ref": "#/components/schemas/Code"},
             "errors": {"type": "array", "items": {"$ref": "#/components/schemas/Issue"}, "description": "With `VALIDATION_FAILED`: the validation errors."},
             "jsonrpc": {"type": "object", "description": "With `INVALID_JSONRPC`: the JSON-RPC error response."},

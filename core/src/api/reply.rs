@@ -31,6 +31,20 @@ pub fn json<T: Serialize + ?Sized>(status: u16, value: &T) -> Response {
     }
 }
 
+/// The answer to a connection the host cannot serve now: 503 `SERVER_BUSY`, asking the client
+/// to retry after `retry_after` seconds.
+pub fn unavailable(retry_after: u64) -> Response {
+    let mut res = error(&Error::new(
+        Code::ServerBusy,
+        format!(
+            "The server is busy: every connection it allows is serving a request; retry in {retry_after} s"
+        ),
+    ));
+    res.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+    res
+}
+
 /// The JSON error body for `err`: `{"detail", "error_type", "code"}` and the error's own fields
 /// (e.g. the validation `errors` of a refused publish).
 pub fn error(err: &Error) -> Response {

@@ -67,6 +67,20 @@ pub enum Route {
     McpEnd,
 }
 
+impl Route {
+    /// Whether the answer to this route is the same for every caller allowed to ask, until the
+    /// store's next committed write (or a change of the host's settings): it reads nothing of
+    /// the request but its path, and nothing of the store that a write could not change. A host
+    /// may keep such an answer and serve it again until it commits a write
+    /// ([`super::SharedAnswers`]); auth, CORS and `HEAD` are still applied per request.
+    pub fn is_shared(self) -> bool {
+        matches!(
+            self,
+            Self::Health | Self::OpenApi | Self::Docs | Self::ListClients | Self::ListServers
+        )
+    }
+}
+
 /// Who may call a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
@@ -171,6 +185,14 @@ pub static ROUTES: &[RouteSpec] = &[
     spec(POST, "/mcp", Route::McpMessage, READ, Input::Body, 200),
     spec(DELETE, "/mcp", Route::McpEnd, READ, Input::Path, 200),
 ];
+
+impl RouteSpec {
+    /// Whether a `GET` of this route with `query` asks for its shared answer
+    /// ([`Route::is_shared`]): a route that reads the query shares only its unqueried answer.
+    pub fn shares(&self, query: Option<&str>) -> bool {
+        self.route.is_shared() && (self.input != Input::Query || query.is_none_or(str::is_empty))
+    }
+}
 
 /// Path parameters of a routed request, percent-decoded, in pattern order.
 #[derive(Debug, Default, PartialEq, Eq)]

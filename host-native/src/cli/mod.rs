@@ -185,6 +185,19 @@ pub struct ServeArgs {
     /// home directory (a WSL mount such as /mnt/c/Users/me, a shared folder); repeatable.
     #[arg(long = "allow-path", value_name = "PREFIX", action = ArgAction::Append, value_parser = absolute_path)]
     pub allow_paths: Vec<PathBuf>,
+    /// Most connections open at once (default: the open-file limit, raised to its hard limit at
+    /// start, less 64, at most 10000). At the limit a new connection replaces the oldest one not
+    /// serving a request; when all are serving one, it is answered 503 with Retry-After.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_connections: Option<u64>,
+    /// Longest wait for a whole request head, from the connection's start or the head's first
+    /// byte: seconds, or a number with s, m or h.
+    #[arg(long, value_name = "D", default_value = "10s", value_parser = interval)]
+    pub header_timeout: Duration,
+    /// Longest a kept-alive connection waits for its next request, and a request being served
+    /// goes without a byte sent or received: seconds, or a number with s, m or h.
+    #[arg(long, value_name = "D", default_value = "60s", value_parser = interval)]
+    pub idle_timeout: Duration,
 }
 
 /// An absolute path, as `--allow-path` takes it.
@@ -280,6 +293,9 @@ mod tests {
                 port: 8000,
                 log_level: LogLevel::Info,
                 allow_paths: Vec::new(),
+                max_connections: None,
+                header_timeout: Duration::from_secs(10),
+                idle_timeout: Duration::from_secs(60),
             }
         );
     }
@@ -305,6 +321,9 @@ mod tests {
                 port: 9000,
                 log_level: LogLevel::Debug,
                 allow_paths: Vec::new(),
+                max_connections: None,
+                header_timeout: Duration::from_secs(10),
+                idle_timeout: Duration::from_secs(60),
             }
         );
     }

@@ -28,8 +28,15 @@ impl Server {
     /// The binary run with `args` (a command that serves on a fresh `home`, so prints an admin
     /// token first); returns once it logs where it listens.
     pub fn start_with(home: &Path, args: &[&str]) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_mcp-orchestration"))
-            .args(args)
+        let mut command = Command::new(env!("CARGO_BIN_EXE_mcp-orchestration"));
+        command.args(args);
+        Self::start_command(home, command)
+    }
+
+    /// [`Server::start_with`] for a command that runs the binary some other way (e.g. through
+    /// a shell that sets limits first).
+    pub fn start_command(home: &Path, mut command: Command) -> Self {
+        let mut child = command
             .env("MCP_ORCHESTRATION_HOME", home)
             .env_remove("RUST_LOG")
             .stdout(Stdio::piped())
