@@ -128,11 +128,16 @@ export type Code =
   | "SERVER_NOT_FOUND"
   | "INVALID_TRANSPORT"
   | "CATALOG_INVALID"
+  | "SERVER_JSON_INVALID"
+  | "SERVER_EXISTS"
+  | "SERVER_READ_ONLY"
   | "UNKNOWN_PARAMETER"
   | "INVALID_PARAMETER"
   | "MISSING_PARAMETERS"
   | "INVALID_ENV_VAR"
   | "MISSING_ENV_VARS"
+  | "INVALID_HEADER"
+  | "MISSING_HEADERS"
   | "DUPLICATE_ENTRY"
   | "ENTRY_NOT_FOUND"
   | "VALIDATION_FAILED"
@@ -223,6 +228,8 @@ export type Diff = {
 export type EntryOptions = {
   /** Environment variables by name; values are strings, null counts as not given. */
   env?: { [key: string]: string | null };
+  /** HTTP headers of a remote server by name; null counts as not given. */
+  headers?: { [key: string]: string | null };
   /** The entry's name; defaults to the server id. */
   name?: Id | null;
   /** Parameter values by name (see the server's `parameters`); null counts as not given. */
@@ -231,6 +238,8 @@ export type EntryOptions = {
 
 /** An environment variable a local server reads. */
 export type EnvVar = {
+  /** The value a draft gets when none is given (team entries from a `server.json`). */
+  default?: string | null;
   /** What it is for. */
   description: string;
   /** An example value. */
@@ -252,6 +261,22 @@ export type EnvVar = {
  * - `toml`: TOML.
  */
 export type Format = "json" | "jsonc" | "yaml" | "toml";
+
+/** An HTTP header a remote server reads. */
+export type Header = {
+  /** The value a draft gets when none is given. */
+  default?: string | null;
+  /** What it is for. */
+  description: string;
+  /** Header name, e.g. `Authorization`. */
+  name: string;
+  /** Text written before the value given, e.g. `Bearer `. */
+  prefix?: string | null;
+  /** Whether the server needs it to work. */
+  required?: boolean;
+  /** Whether it holds a credential: give it to `draft/add` as `{"secret": "NAME"}`. */
+  secret?: boolean;
+};
 
 /** An id: 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit. */
 export type Id = string;
@@ -275,6 +300,14 @@ export type Limits = {
   /** Most servers loaded. */
   max_servers?: number | null;
 };
+
+/**
+ * Where a catalog entry comes from.
+ *
+ * - `builtin`: Shipped with the product; read-only.
+ * - `team`: The deployment's own, added from a `server.json` (`POST /v1/servers`).
+ */
+export type Origin = "builtin" | "team";
 
 /**
  * The type of a server parameter, which decides which JSON values it accepts.
@@ -363,10 +396,14 @@ export type Server = {
   documentation_url: string;
   /** Environment variables a stdio server reads. */
   env: EnvVar[];
+  /** HTTP headers a remote server reads. */
+  headers: Header[];
   /** The npm package started with `npx -y`, if it is one. */
   npm_package?: string | null;
   /** Names of the env vars that may be given. */
   optional_env: string[];
+  /** `builtin` (shipped, read-only) or `team` (the deployment's own). */
+  origin: Origin;
   /** Values the user supplies when adding it. */
   parameters: Parameter[];
   /** The PyPI package started with `uvx`, if it is one. */
@@ -393,7 +430,7 @@ export type ServerEntry = StdioEntry | RemoteEntry;
 export type ServerList = {
   /** How many. */
   count: number;
-  /** The servers found, by id. */
+  /** The servers found, by id; `origin` says which are built in and which the deployment's own. */
   servers: Server[];
 };
 

@@ -10,7 +10,8 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::catalog::{
-    Catalog, Parameter, Piece, Server, Transport, is_identifier, pieces, placeholders,
+    Catalog, Parameter, Piece, Server, Transport, is_header_name, is_identifier, pieces,
+    placeholders,
 };
 use crate::error::{Code, Error, Result};
 use crate::id;
@@ -28,6 +29,10 @@ pub struct AddServer {
     /// Environment variables by name; values must be strings, `null` counts as not given.
     #[serde(default)]
     pub env: Map<String, Value>,
+    /// HTTP headers of a remote server by name; values must be strings, `null` counts as not
+    /// given.
+    #[serde(default)]
+    pub headers: Map<String, Value>,
     /// Entry name in the draft; defaults to `server_id`.
     #[serde(default)]
     pub name: Option<String>,
@@ -52,9 +57,9 @@ pub fn add(draft: &mut Payload, catalog: &Catalog, req: &AddServer) -> Result<St
     let server = catalog.require(&req.server_id)?;
     let values = param_values(server, &req.params)?;
     let entry = if server.transport.is_remote() {
-        remote_entry(server, &values, &req.env)?
+        remote_entry(server, &values, &req.env, &req.headers)?
     } else {
-        stdio_entry(server, &values, &req.env)?
+        stdio_entry(server, &values, &req.env, &req.headers)?
     };
     if draft.servers.contains_key(name) {
         return Err(Error::new(
@@ -183,7 +188,19 @@ fn stdio_entry(
     server: &Server,
     values: &BTreeMap<String, String>,
     env: &Map<String, Value>,
+    headers: &Map<String, Value>,
 ) -> Result<ServerEntry> {
+    let given_headers = given(headers);
+    if !given_headers.is_empty() {
+        return Err(Error::new(
+            Code::InvalidHeader,
+            format!(
+                "Server '{}' is a local (stdio) server and takes no headers, but got {}",
+                server.server_id,
+                list(given_headers)
+            ),
+        ));
+    }
     let env = env_values(server, env)?;
     Ok(ServerEntry::Stdio {
         command: server.command.clone().unwrap_or_default(),
@@ -197,17 +214,22 @@ fn stdio_entry(
     })
 }
 
-/// `{"type", "url"}` for a remote server; remote servers take no env vars.
+/// The names of the entries of `map` that are not null.
+fn given(map: &Map<String, Value>) -> Vec<&str> {
+    map.iter()
+        .filter(|(_, v)| !v.is_null())
+        .map(|(k, _)| k.as_str())
+        .collect()
+}
+
+/// `{"type", "url", "headers"?}` for a remote server; remote servers take no env vars.
 fn remote_entry(
     server: &Server,
     values: &BTreeMap<String, String>,
     env: &Map<String, Value>,
+    headers: &Map<String, Value>,
 ) -> Result<ServerEntry> {
-    let given_env: Vec<&str> = env
-        .iter()
-        .filter(|(_, v)| !v.is_null())
-        .map(|(k, _)| k.as_str())
-        .collect();
+    let given_env = given(env);
     if !given_env.is_empty() {
         return Err(Error::new(
             Code::InvalidEnvVar,
@@ -247,8 +269,76 @@ fn remote_entry(
     Ok(ServerEntry::Remote {
         transport,
         url,
-        headers: BTreeMap::new(),
+        headers: header_values(server, headers)?,
     })
+}
+
+/// The headers of a remote entry, checked: header names, string values, required ones present;
+/// a declared header's prefix goes before the value given, its default stands in for none.
+fn header_values(
+    server: &Server,
+    headers: &Map<String, Value>,
+) -> Result<BTreeMap<String, String>> {
+    let mut out = BTreeMap::new();
+    let mut invalid = Vec::new();
+    for (key, value) in headers {
+        if !is_header_name(key) {
+            invalid.push(format!("'{}' is not a header name", key.escape_debug()));
+            continue;
+        }
+        let declared = server
+            .headers
+            .iter()
+            .find(|h| h.name.eq_ignore_ascii_case(key));
+        match value {
+            Value::Null => {}
+            Value::String(s) => {
+                let prefix = declared.and_then(|h| h.prefix.as_deref()).unwrap_or("");
+                let name = declared.map_or(key, |h| &h.name);
+                out.insert(name.clone(), format!("{prefix}{s}"));
+            }
+            other => invalid.push(format!(
+                "'{key}' must be a string (got {})",
+                json_kind(other)
+            )),
+        }
+    }
+    if !invalid.is_empty() {
+        return Err(Error::new(
+            Code::InvalidHeader,
+            format!(
+                "Invalid header for server '{}': {}",
+                server.server_id,
+                invalid.join("; ")
+            ),
+        ));
+    }
+    for header in &server.headers {
+        if let Some(default) = header
+            .default
+            .as_ref()
+            .filter(|_| !out.contains_key(&header.name))
+        {
+            out.insert(header.name.clone(), default.clone());
+        }
+    }
+    let missing: Vec<&str> = server
+        .headers
+        .iter()
+        .filter(|h| h.required && !out.contains_key(&h.name))
+        .map(|h| h.name.as_str())
+        .collect();
+    if !missing.is_empty() {
+        return Err(Error::new(
+            Code::MissingHeaders,
+            format!(
+                "Server '{}' needs header {}",
+                server.server_id,
+                list(missing)
+            ),
+        ));
+    }
+    Ok(out)
 }
 
 /// The env vars of a stdio entry, checked: sane names, string values, required ones present.
@@ -280,6 +370,15 @@ fn env_values(server: &Server, env: &Map<String, Value>) -> Result<BTreeMap<Stri
                 invalid.join("; ")
             ),
         ));
+    }
+    for var in &server.env {
+        if let Some(default) = var
+            .default
+            .as_ref()
+            .filter(|_| !out.contains_key(&var.name))
+        {
+            out.insert(var.name.clone(), default.clone());
+        }
     }
     let missing: Vec<&str> = server
         .env
@@ -761,6 +860,7 @@ mod tests {
                 server_id: server.server_id.clone(),
                 params,
                 env,
+                headers: Map::new(),
                 name: None,
             };
             let mut draft = Payload::default();
@@ -830,6 +930,7 @@ mod tests {
                 server_id,
                 params: params.into_iter().collect(),
                 env: env.into_iter().collect(),
+                headers: Map::new(),
                 name,
             };
             let mut draft = Payload::default();

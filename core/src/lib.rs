@@ -35,6 +35,7 @@ pub mod ops;
 pub mod payload;
 pub mod ports;
 pub mod records;
+pub mod registry;
 pub mod render;
 pub mod scope;
 pub mod signing;

@@ -46,6 +46,10 @@ pub struct EntryOptions {
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, Option<String>>")]
     pub env: Map<String, Value>,
+    /// HTTP headers of a remote server by name; null counts as not given.
+    #[serde(default)]
+    #[schemars(with = "BTreeMap<String, Option<String>>")]
+    pub headers: Map<String, Value>,
     /// The entry's name; defaults to the server id.
     #[serde(default)]
     #[schemars(with = "Option<crate::id::IdSchema>")]

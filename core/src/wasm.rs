@@ -37,7 +37,7 @@ type JsResult<T = JsValue> = std::result::Result<T, JsValue>;
 /// The whole server catalog: `{servers, count}`, as `GET /v1/servers` answers.
 #[wasm_bindgen(js_name = catalog)]
 pub fn catalog_listing() -> JsResult {
-    answer(Ok(servers::all()))
+    answer(Ok(servers::builtin()))
 }
 
 /// Searches the catalog by free text and, optionally, transport.
@@ -75,11 +75,17 @@ pub fn render_entry(server_id: JsValue, options: JsValue) -> JsResult {
 
 fn entry(server_id: JsValue, options: JsValue) -> Result<Value> {
     let server_id = string("serverId", server_id)?;
-    let EntryOptions { params, env, name } = read_options(options)?;
+    let EntryOptions {
+        params,
+        env,
+        headers,
+        name,
+    } = read_options(options)?;
     let request = draft::AddServer {
         server_id,
         params,
         env,
+        headers,
         name,
     };
     let mut payload = Payload::default();

@@ -716,3 +716,61 @@ fn a_running_server_sees_what_the_cli_does_and_answers_the_same_errors() {
     assert_eq!(cli, serde_json::from_str::<Value>(&body).unwrap());
     server.stop();
 }
+
+#[test]
+fn servers_import_adds_a_team_server_that_drafts_take_and_remove_takes_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path();
+    let file = home.join("server.json");
+    std::fs::write(
+        &file,
+        r#"{
+          "$schema": "https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json",
+          "name": "io.github.acme/tickets",
+          "description": "Acme's ticket search.",
+          "version": "2.3.0",
+          "repository": {"url": "https://github.com/acme/tickets-mcp", "source": "github"},
+          "packages": [{"registryType": "pypi", "identifier": "acme-tickets-mcp", "version": "2.3.0",
+                        "transport": {"type": "stdio"}}]
+        }"#,
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    let added = json(home, &["servers", "import", path]);
+    assert_eq!(added["server"]["server_id"], "tickets", "{added}");
+    assert_eq!(added["server"]["origin"], "team");
+    let listed = ok(home, &["servers", "list", "--query", "tickets"]);
+    assert!(
+        listed.contains("tickets") && listed.contains("team"),
+        "{listed}"
+    );
+    let again = json_error(home, &["servers", "import", path]);
+    assert_eq!(again["code"], "SERVER_EXISTS", "{again}");
+
+    let draft = json(home, &["draft", "add", "tickets", "--client", "cursor"]);
+    assert_eq!(
+        draft["draft"]["mcpServers"]["tickets"],
+        serde_json::json!({"command": "uvx", "args": ["acme-tickets-mcp@2.3.0"]})
+    );
+
+    std::fs::write(
+        &file,
+        r#"{"name": "io.github.acme/x", "description": "d", "version": "1",
+        "websiteUrl": "https://acme.example", "packages": [{"registryType": "nuget",
+        "identifier": "Acme.X", "transport": {"type": "stdio"}}]}"#,
+    )
+    .unwrap();
+    let refused = json_error(home, &["servers", "import", path, "--id", "x"]);
+    assert_eq!(refused["code"], "SERVER_JSON_INVALID", "{refused}");
+    assert!(
+        refused["detail"]
+            .as_str()
+            .unwrap()
+            .contains("packages[0].registryType")
+    );
+
+    let removed = json(home, &["servers", "remove", "tickets"]);
+    assert_eq!(removed["status"], "removed");
+    let builtin = json_error(home, &["servers", "remove", "memory"]);
+    assert_eq!(builtin["code"], "SERVER_READ_ONLY");
+}

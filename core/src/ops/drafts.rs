@@ -5,7 +5,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::{Outcome, ProfileRef, target};
-use crate::catalog;
 use crate::draft;
 use crate::error::Result;
 use crate::id;
@@ -54,6 +53,11 @@ pub struct AddServer {
     #[serde(default)]
     #[schemars(with = "std::collections::BTreeMap<String, Option<String>>")]
     pub env: Map<String, Value>,
+    /// HTTP headers of a remote server by name (see the server's `headers`: a declared
+    /// `prefix` such as `Bearer ` goes before the value); null counts as not given.
+    #[serde(default)]
+    #[schemars(with = "std::collections::BTreeMap<String, Option<String>>")]
+    pub headers: Map<String, Value>,
     /// Entry name in the draft; defaults to `server_id`.
     #[serde(default)]
     #[schemars(with = "Option<crate::id::IdSchema>")]
@@ -87,9 +91,10 @@ pub fn add<S: Store + ?Sized>(
         server_id: input.server_id,
         params: input.params,
         env: input.env,
+        headers: input.headers,
         name: input.name,
     };
-    let name = draft::add(&mut current, catalog::catalog(), &req)?;
+    let name = draft::add(&mut current, &records::catalog(store)?, &req)?;
     let mut batch = Batch::new();
     records::put_draft(&mut batch, client.client_id(), profile, &current)?;
     records::touch_profile(store, &mut batch, client, profile, ports.clock.now())?;

@@ -29,9 +29,11 @@ use crate::id;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Outcome {
-    /// A server entry was added to a draft.
+    /// A server entry was added to a draft, or a team entry to the catalog.
     Added,
-    /// A server entry was removed from a draft.
+    /// A team catalog entry was replaced.
+    Updated,
+    /// A server entry was removed from a draft, or a team entry from the catalog.
     Removed,
     /// A draft was cleared.
     Cleared,

@@ -97,6 +97,7 @@ pub fn add_to<S: Store + ?Sized>(
             server_id: server_id.into(),
             params: Map::new(),
             env: Map::new(),
+            headers: Map::new(),
             name: None,
         },
     )

@@ -165,6 +165,26 @@ pub enum ServersCommand {
         #[command(flatten)]
         output: Output,
     },
+    /// Add a team server to the catalog from an MCP Registry server.json file (as
+    /// POST /v1/servers; with --id, as PUT /v1/servers/ID, which also replaces one).
+    Import {
+        /// The server.json file.
+        file: String,
+        /// The catalog id (default: the part of the file's "name" after its '/').
+        #[arg(long = "id", value_name = "ID")]
+        server_id: Option<String>,
+        /// `--json`.
+        #[command(flatten)]
+        output: Output,
+    },
+    /// Remove a team server from the catalog (built-in servers are read-only).
+    Remove {
+        /// The catalog id.
+        server_id: String,
+        /// `--json`.
+        #[command(flatten)]
+        output: Output,
+    },
 }
 
 /// `draft` subcommands.
@@ -184,6 +204,9 @@ pub enum DraftCommand {
         /// An environment variable of the server; repeat for several.
         #[arg(long = "env", value_name = "KEY=VALUE", value_parser = key_value)]
         env: Vec<(String, String)>,
+        /// An HTTP header of a remote server; repeat for several.
+        #[arg(long = "header", value_name = "NAME=VALUE", value_parser = key_value)]
+        headers: Vec<(String, String)>,
         /// The profile, and `--json`.
         #[command(flatten)]
         scope: Scope,

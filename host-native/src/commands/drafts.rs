@@ -19,6 +19,7 @@ pub(super) fn run(command: DraftCommand) -> ExitCode {
             name,
             params,
             env,
+            headers,
             scope,
         } => run_op(
             scope.output,
@@ -37,8 +38,12 @@ pub(super) fn run(command: DraftCommand) -> ExitCode {
                         client_id: scope.client_id,
                         profile_id: scope.profile_id,
                         server_id,
-                        params: typed_params(server, params),
+                        params: typed_params(server.as_deref(), params),
                         env: env
+                            .into_iter()
+                            .map(|(k, v)| (k, Value::String(v)))
+                            .collect(),
+                        headers: headers
                             .into_iter()
                             .map(|(k, v)| (k, Value::String(v)))
                             .collect(),
