@@ -161,6 +161,8 @@ export type Code =
   | "INVALID_CWD"
   | "PLACEHOLDER_LEFT"
   | "SECRET_IN_ARGS"
+  | "PLAINTEXT_SECRET"
+  | "SECRET_UNRESOLVED"
   | "INVALID_PAYLOAD"
   | "INVALID_SERVER_ENTRY"
   | "NOTHING_PUBLISHED"
@@ -351,8 +353,11 @@ export type Remote = "http" | "sse";
 
 /** A remote server, reached over Streamable HTTP (`http`) or server-sent events (`sse`). */
 export type RemoteEntry = {
-  /** HTTP headers sent with every request; present only when there are some. */
-  headers?: { [key: string]: string } | null;
+  /**
+   * HTTP headers sent with every request (text, or `{"secret": "NAME", "prefix"?}`); present only
+   * when there are some.
+   */
+  headers?: { [key: string]: Setting } | null;
   /** The transport. */
   type: Remote;
   /** The endpoint. */
@@ -375,6 +380,14 @@ export type Report = {
 export type SearchOptions = {
   /** Only servers of this transport (`stdio`, `http` or `sse`). */
   transport?: Transport | null;
+};
+
+/** A secret, by name. */
+export type SecretRef = {
+  /** Text before the value, e.g. `Bearer ` (headers only). */
+  prefix?: string;
+  /** The secret's name: an environment variable name on the machine that applies the file. */
+  secret: string;
 };
 
 /**
@@ -434,6 +447,9 @@ export type ServerList = {
   servers: Server[];
 };
 
+/** The value of an env var or header: text, or a secret by reference. */
+export type Setting = string | SecretRef;
+
 /**
  * How bad an `Issue` is: errors make a payload invalid, warnings do not.
  *
@@ -459,8 +475,10 @@ export type StdioEntry = {
   command: string;
   /** Its working directory, when one is set. */
   cwd?: string | null;
-  /** Its environment variables; present only when there are some. */
-  env?: { [key: string]: string } | null;
+  /**
+   * Its environment variables (text, or `{"secret": "NAME"}`); present only when there are some.
+   */
+  env?: { [key: string]: Setting } | null;
 };
 
 /** A string in `date-time` format. */

@@ -16,6 +16,7 @@ use crate::catalog::{
 use crate::error::{Code, Error, Result};
 use crate::id;
 use crate::payload::{Payload, Remote, ServerEntry};
+use crate::secret::{SecretRef, Setting, is_secret_name};
 use crate::validate::is_http_url;
 
 /// The body of `POST /v1/config/{c}/{p}/draft/add`.
@@ -278,7 +279,7 @@ fn remote_entry(
 fn header_values(
     server: &Server,
     headers: &Map<String, Value>,
-) -> Result<BTreeMap<String, String>> {
+) -> Result<BTreeMap<String, Setting>> {
     let mut out = BTreeMap::new();
     let mut invalid = Vec::new();
     for (key, value) in headers {
@@ -290,17 +291,14 @@ fn header_values(
             .headers
             .iter()
             .find(|h| h.name.eq_ignore_ascii_case(key));
-        match value {
-            Value::Null => {}
-            Value::String(s) => {
-                let prefix = declared.and_then(|h| h.prefix.as_deref()).unwrap_or("");
+        let prefix = declared.and_then(|h| h.prefix.as_deref()).unwrap_or("");
+        match setting(value, prefix) {
+            Ok(None) => {}
+            Ok(Some(setting)) => {
                 let name = declared.map_or(key, |h| &h.name);
-                out.insert(name.clone(), format!("{prefix}{s}"));
+                out.insert(name.clone(), setting);
             }
-            other => invalid.push(format!(
-                "'{key}' must be a string (got {})",
-                json_kind(other)
-            )),
+            Err(problem) => invalid.push(format!("'{key}' {problem}")),
         }
     }
     if !invalid.is_empty() {
@@ -319,7 +317,7 @@ fn header_values(
             .as_ref()
             .filter(|_| !out.contains_key(&header.name))
         {
-            out.insert(header.name.clone(), default.clone());
+            out.insert(header.name.clone(), Setting::Text(default.clone()));
         }
     }
     let missing: Vec<&str> = server
@@ -342,7 +340,7 @@ fn header_values(
 }
 
 /// The env vars of a stdio entry, checked: sane names, string values, required ones present.
-fn env_values(server: &Server, env: &Map<String, Value>) -> Result<BTreeMap<String, String>> {
+fn env_values(server: &Server, env: &Map<String, Value>) -> Result<BTreeMap<String, Setting>> {
     let mut out = BTreeMap::new();
     let mut invalid = Vec::new();
     for (key, value) in env {
@@ -350,15 +348,12 @@ fn env_values(server: &Server, env: &Map<String, Value>) -> Result<BTreeMap<Stri
             invalid.push(format!("name '{key}' must match ^[A-Za-z_][A-Za-z0-9_]*$"));
             continue;
         }
-        match value {
-            Value::Null => {}
-            Value::String(s) => {
-                out.insert(key.clone(), s.clone());
+        match setting(value, "") {
+            Ok(None) => {}
+            Ok(Some(setting)) => {
+                out.insert(key.clone(), setting);
             }
-            other => invalid.push(format!(
-                "'{key}' must be a string (got {})",
-                json_kind(other)
-            )),
+            Err(problem) => invalid.push(format!("'{key}' {problem}")),
         }
     }
     if !invalid.is_empty() {
@@ -377,13 +372,18 @@ fn env_values(server: &Server, env: &Map<String, Value>) -> Result<BTreeMap<Stri
             .as_ref()
             .filter(|_| !out.contains_key(&var.name))
         {
-            out.insert(var.name.clone(), default.clone());
+            out.insert(var.name.clone(), Setting::Text(default.clone()));
         }
     }
     let missing: Vec<&str> = server
         .env
         .iter()
-        .filter(|var| var.required && out.get(&var.name).is_none_or(|v| v.is_empty()))
+        .filter(|var| {
+            var.required
+                && out
+                    .get(&var.name)
+                    .is_none_or(|v| *v == Setting::Text(String::new()))
+        })
         .map(|var| var.name.as_str())
         .collect();
     if !missing.is_empty() {
@@ -397,6 +397,32 @@ fn env_values(server: &Server, env: &Map<String, Value>) -> Result<BTreeMap<Stri
         ));
     }
     Ok(out)
+}
+
+/// The setting `value` gives (`None` for null): a string is text after `prefix`,
+/// `{"secret": "NAME"}` a reference; else what is wrong, as the end of a sentence.
+fn setting(value: &Value, prefix: &str) -> std::result::Result<Option<Setting>, String> {
+    match value {
+        Value::Null => Ok(None),
+        Value::String(s) => Ok(Some(Setting::Text(format!("{prefix}{s}")))),
+        Value::Object(obj) => match (obj.len(), obj.get("secret")) {
+            (1, Some(Value::String(name))) if is_secret_name(name) => {
+                Ok(Some(Setting::Secret(SecretRef {
+                    secret: name.clone(),
+                    prefix: prefix.to_owned(),
+                })))
+            }
+            (1, Some(Value::String(name))) => Err(format!(
+                "names the secret '{}', which is not an environment variable name",
+                name.escape_debug()
+            )),
+            _ => Err("must be a string or {\"secret\": \"NAME\"}".to_owned()),
+        },
+        other => Err(format!(
+            "must be a string or {{\"secret\": \"NAME\"}} (got {})",
+            json_kind(other)
+        )),
+    }
 }
 
 /// `'a', 'b'` — names quoted and joined, for error details.
@@ -716,7 +742,7 @@ mod tests {
         ));
         assert_eq!((status, code), (400, "INVALID_ENV_VAR"));
         assert!(
-            detail.contains("'TYPED_A' must be a string (got a number)"),
+            detail.contains("'TYPED_A' must be a string or {\"secret\": \"NAME\"} (got a number)"),
             "{detail}"
         );
         for bad in ["1ABC", "A-B", "A B", ""] {

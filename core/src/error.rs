@@ -212,6 +212,8 @@ registry! {
     InvalidCwd = ("INVALID_CWD", BadRequest, "`cwd` is not a non-empty string."),
     PlaceholderLeft = ("PLACEHOLDER_LEFT", BadRequest, "A value still holds a `{placeholder}` or `<placeholder>`."),
     SecretInArgs = ("SECRET_IN_ARGS", BadRequest, "An argument looks like a credential; pass it as an env var."),
+    PlaintextSecret = ("PLAINTEXT_SECRET", BadRequest, "A literal value sits where a secret belongs; give it as `{\"secret\": \"NAME\"}` so only its name is stored."),
+    SecretUnresolved = ("SECRET_UNRESOLVED", Conflict, "A secret the deployed file needs is not set on the machine that writes it (its environment or $MCP_ORCHESTRATION_HOME/secrets.json)."),
     InvalidPayload = ("INVALID_PAYLOAD", BadRequest, "A config is not `{\"mcpServers\": {...}}`."),
     InvalidServerEntry = ("INVALID_SERVER_ENTRY", BadRequest, "An entry is neither a local (command) nor a remote (url) server."),
     // Artifacts, keys, deploys

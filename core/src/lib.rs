@@ -38,6 +38,7 @@ pub mod records;
 pub mod registry;
 pub mod render;
 pub mod scope;
+pub mod secret;
 pub mod signing;
 pub mod store;
 pub mod timestamp;

@@ -364,3 +364,218 @@ fn built_in_entries_are_read_only_and_team_entries_are_replaced_and_removed() {
             .all(|s| s["origin"] == "builtin")
     );
 }
+
+const TOKEN_VALUE: &str = "ghp_s3cr3tValueThatMustNotTravel";
+const KEY_VALUE: &str = "sb_live_s3cr3tKeyValue";
+
+/// Adds the GitHub (oci) and Servbit (secret header) team servers to `client`'s draft with
+/// their secrets by reference, publishes and deploys; the deploy's answer.
+fn deploy_with_secrets(w: &mut World, client: &str) -> (u16, Value) {
+    for file in ["oci-github", "remote-secret-header"] {
+        let (status, _) = w.call(Method::POST, "/v1/servers", Some(&fixture(file)));
+        assert!(matches!(status, 201 | 409));
+    }
+    let add = |body: Value| body;
+    for body in [
+        add(json!({"server_id": "github-mcp-server",
+                   "env": {"GITHUB_PERSONAL_ACCESS_TOKEN": {"secret": "GITHUB_PERSONAL_ACCESS_TOKEN"}}})),
+        add(json!({"server_id": "mcp", "headers": {"Authorization": {"secret": "SERVBIT_KEY"}}})),
+    ] {
+        let (status, answer) = w.call(
+            Method::POST,
+            &format!("/v1/config/{client}/default/draft/add"),
+            Some(&body),
+        );
+        assert_eq!(status, 200, "{client}: {answer}");
+    }
+    let (_, report) = w.call(
+        Method::POST,
+        &format!("/v1/config/{client}/default/validate"),
+        None,
+    );
+    assert!(
+        report["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|w| w["code"] != "PLAINTEXT_SECRET"),
+        "{report}"
+    );
+    w.call(Method::POST, "/v1/keys/initialize", Some(&json!({})));
+    let (status, published) = w.call(
+        Method::POST,
+        &format!("/v1/config/{client}/default/publish"),
+        Some(&json!({})),
+    );
+    assert_eq!(status, 200, "{published}");
+    w.call(
+        Method::POST,
+        &format!("/v1/config/{client}/default/deploy"),
+        Some(&json!({})),
+    )
+}
+
+/// Every value the store holds, as text.
+fn store_text(w: &World) -> String {
+    use mcp_orchestration_core::Store;
+    w.store
+        .list("")
+        .unwrap()
+        .into_iter()
+        .map(|(k, v)| format!("{k} {}\n", String::from_utf8_lossy(&v)))
+        .collect()
+}
+
+#[test]
+fn clients_with_a_reference_syntax_get_the_reference_and_nobody_stores_the_value() {
+    let cases: [(&str, &[&str]); 5] = [
+        (
+            "claude-code",
+            &["${GITHUB_PERSONAL_ACCESS_TOKEN}", "Bearer ${SERVBIT_KEY}"],
+        ),
+        (
+            "cursor",
+            &[
+                "${env:GITHUB_PERSONAL_ACCESS_TOKEN}",
+                "Bearer ${env:SERVBIT_KEY}",
+            ],
+        ),
+        (
+            "windsurf",
+            &[
+                "${env:GITHUB_PERSONAL_ACCESS_TOKEN}",
+                "Bearer ${env:SERVBIT_KEY}",
+            ],
+        ),
+        (
+            "gemini-cli",
+            &["$GITHUB_PERSONAL_ACCESS_TOKEN", "Bearer $SERVBIT_KEY"],
+        ),
+        (
+            "codex",
+            &[
+                "env_vars = [\"GITHUB_PERSONAL_ACCESS_TOKEN\"]",
+                "bearer_token_env_var = \"SERVBIT_KEY\"",
+            ],
+        ),
+    ];
+    for (client, references) in cases {
+        let mut w = World::new();
+        // The machine has the values; a client with a syntax must not need them.
+        w.files.secrets.borrow_mut().extend([
+            (
+                "GITHUB_PERSONAL_ACCESS_TOKEN".to_owned(),
+                TOKEN_VALUE.to_owned(),
+            ),
+            ("SERVBIT_KEY".to_owned(), KEY_VALUE.to_owned()),
+        ]);
+        let (status, deployed) = deploy_with_secrets(&mut w, client);
+        assert_eq!(status, 200, "{client}: {deployed}");
+        let path = deployed["config_path"].as_str().unwrap();
+        let text = w.files.files.borrow()[path].clone();
+        for reference in references {
+            assert!(
+                text.contains(reference),
+                "{client}: {reference} not in\n{text}"
+            );
+        }
+        for value in [TOKEN_VALUE, KEY_VALUE] {
+            assert!(
+                !text.contains(value),
+                "{client}: the file holds a value:\n{text}"
+            );
+        }
+        let stored = store_text(&w);
+        assert!(
+            stored.contains("\"secret\":\"SERVBIT_KEY\""),
+            "{client}: references stored"
+        );
+        for value in [TOKEN_VALUE, KEY_VALUE] {
+            assert!(!stored.contains(value), "{client}: the store holds a value");
+        }
+        // What the file holds reads back as the references deployed: no drift.
+        let c = mcp_orchestration_core::client::client(client).unwrap();
+        let (_, latest) = w.call(Method::GET, &format!("/v1/config/{client}/default"), None);
+        let payload = Payload::from_value(&latest["payload"]).unwrap();
+        let block = render::servers_block(c, &payload).unwrap();
+        assert_eq!(
+            render::payload_from_block(c, &block).unwrap(),
+            payload,
+            "{client}"
+        );
+    }
+}
+
+#[test]
+fn claude_desktop_gets_the_value_filled_in_on_the_machine_and_the_store_never_sees_it() {
+    let mut w = World::new();
+    // Without the values on the machine the deploy refuses and writes nothing.
+    let (status, refused) = deploy_with_secrets(&mut w, "claude-desktop");
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (409, Some("SECRET_UNRESOLVED")),
+        "{refused}"
+    );
+    assert!(
+        refused["detail"]
+            .as_str()
+            .unwrap()
+            .contains("'GITHUB_PERSONAL_ACCESS_TOKEN'")
+    );
+    assert!(w.files.files.borrow().is_empty(), "nothing written");
+
+    w.files.secrets.borrow_mut().extend([
+        (
+            "GITHUB_PERSONAL_ACCESS_TOKEN".to_owned(),
+            TOKEN_VALUE.to_owned(),
+        ),
+        ("SERVBIT_KEY".to_owned(), KEY_VALUE.to_owned()),
+    ]);
+    let (status, deployed) = w.call(
+        Method::POST,
+        "/v1/config/claude-desktop/default/deploy",
+        Some(&json!({})),
+    );
+    assert_eq!(status, 200, "{deployed}");
+    let path = deployed["config_path"].as_str().unwrap();
+    let file: Value = serde_json::from_str(&w.files.files.borrow()[path]).unwrap();
+    assert_eq!(
+        file["mcpServers"]["github-mcp-server"]["env"]["GITHUB_PERSONAL_ACCESS_TOKEN"],
+        TOKEN_VALUE
+    );
+    let bridge = file["mcpServers"]["mcp"]["args"].as_array().unwrap();
+    assert!(
+        bridge.contains(&json!(format!("Authorization:Bearer {KEY_VALUE}"))),
+        "{file}"
+    );
+    let stored = store_text(&w);
+    for value in [TOKEN_VALUE, KEY_VALUE] {
+        assert!(!stored.contains(value), "the store holds a value");
+    }
+    // Deploying again finds the file as it would write it.
+    let (_, again) = w.call(
+        Method::POST,
+        "/v1/config/claude-desktop/default/deploy",
+        Some(&json!({})),
+    );
+    assert_eq!(again["unchanged"].as_array().unwrap().len(), 2, "{again}");
+}
+
+#[test]
+fn a_literal_where_a_secret_belongs_is_a_plaintext_secret_warning() {
+    let mut w = World::new();
+    w.call(Method::POST, "/v1/servers", Some(&fixture("oci-github")));
+    w.call(
+        Method::POST,
+        "/v1/config/cursor/default/draft/add",
+        Some(&json!({"server_id": "github-mcp-server", "env": {"GITHUB_PERSONAL_ACCESS_TOKEN": TOKEN_VALUE}})),
+    );
+    let (_, report) = w.call(Method::POST, "/v1/config/cursor/default/validate", None);
+    let warning = report["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["code"] == "PLAINTEXT_SECRET")
+        .unwrap_or_else(|| panic!("no PLAINTEXT_SECRET: {report}"));
+    assert!(!warning.to_string().contains(TOKEN_VALUE), "{warning}");
+}
