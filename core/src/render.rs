@@ -416,6 +416,16 @@ pub fn payload_from_block(client: &Client, block: &Value) -> Result<Payload> {
     Ok(payload)
 }
 
+/// Whether two entries of `client`'s block describe the same server (an omitted `args` and an
+/// empty one, say): a file entry written by hand that a deploy would write the same way.
+pub(crate) fn same_server(client: &Client, a: &Value, b: &Value) -> bool {
+    let shape = client.entry_shape();
+    match (read_entry(shape, a), read_entry(shape, b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
 /// The JSON type of `v`, for messages.
 pub(crate) fn kind(v: &Value) -> &'static str {
     match v {

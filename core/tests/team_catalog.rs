@@ -579,3 +579,164 @@ fn a_literal_where_a_secret_belongs_is_a_plaintext_secret_warning() {
         .unwrap_or_else(|| panic!("no PLAINTEXT_SECRET: {report}"));
     assert!(!warning.to_string().contains(TOKEN_VALUE), "{warning}");
 }
+
+/// Client, fixture, where the client keeps it, linked entries, custom entries, secrets found.
+type HandWritten = (
+    &'static str,
+    &'static str,
+    &'static str,
+    Value,
+    Vec<&'static str>,
+    Vec<&'static str>,
+);
+
+/// A hand-written file of each format: where the client keeps it, what import links and keeps
+/// custom, and the literal secrets it finds.
+fn hand_written() -> Vec<HandWritten> {
+    vec![
+        (
+            "claude-desktop",
+            "claude_desktop_config.json",
+            "/home/u/.config/Claude/claude_desktop_config.json",
+            json!({"memory": "memory"}),
+            vec!["billing"],
+            vec!["billing env.BILLING_API_KEY"],
+        ),
+        (
+            "vscode",
+            "vscode-mcp.json",
+            "/home/u/.config/Code/User/mcp.json",
+            json!({"microsoft-learn": "microsoft-learn", "thinking": "sequential-thinking"}),
+            vec![],
+            vec![],
+        ),
+        (
+            "continue",
+            "continue-config.yaml",
+            "/home/u/.continue/config.yaml",
+            json!({"time": "time"}),
+            vec!["scripts"],
+            vec![],
+        ),
+        (
+            "codex",
+            "codex-config.toml",
+            "/home/u/.codex/config.toml",
+            json!({"memory": "memory"}),
+            vec!["tickets"],
+            vec!["tickets env.TICKETS_TOKEN"],
+        ),
+    ]
+}
+
+fn client_file(name: &str) -> String {
+    let path = format!(
+        "{}/tests/fixtures/client-files/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read_to_string(path).unwrap()
+}
+
+#[test]
+fn hand_written_files_import_to_a_draft_and_deploy_back_unchanged() {
+    for (client, fixture_name, path, linked, custom, secrets) in hand_written() {
+        let mut w = World::new();
+        let text = client_file(fixture_name);
+        // From the text, as any host takes it.
+        let (status, imported) = w.call(
+            Method::POST,
+            &format!("/v1/config/{client}/text/import"),
+            Some(&json!({ "text": text })),
+        );
+        assert_eq!(status, 200, "{client}: {imported}");
+        assert_eq!(imported["linked"], linked, "{client}: {imported}");
+        assert_eq!(imported["custom"], json!(custom), "{client}");
+        let found: Vec<String> = imported["secrets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                format!(
+                    "{} {}",
+                    s["entry"].as_str().unwrap(),
+                    s["field"].as_str().unwrap()
+                )
+            })
+            .collect();
+        assert_eq!(found, secrets, "{client}");
+        assert!(
+            !imported["message"]
+                .as_str()
+                .unwrap()
+                .contains("handwritten")
+        );
+
+        // From the profile's own file, as the native host does with {}.
+        w.files
+            .files
+            .borrow_mut()
+            .insert(path.to_owned(), text.clone());
+        let (status, from_file) = w.call(
+            Method::POST,
+            &format!("/v1/config/{client}/default/import"),
+            Some(&json!({})),
+        );
+        assert_eq!(status, 200, "{client}: {from_file}");
+        assert_eq!(from_file["draft"], imported["draft"], "{client}");
+
+        w.call(Method::POST, "/v1/keys/initialize", Some(&json!({})));
+        let (status, published) = w.call(
+            Method::POST,
+            &format!("/v1/config/{client}/default/publish"),
+            Some(&json!({})),
+        );
+        assert_eq!(status, 200, "{client}: {published}");
+        let (status, deployed) = w.call(
+            Method::POST,
+            &format!("/v1/config/{client}/default/deploy"),
+            Some(&json!({})),
+        );
+        assert_eq!(status, 200, "{client}: {deployed}");
+        assert_eq!(deployed["config_path"], path);
+        assert_eq!(
+            w.files.files.borrow()[path],
+            text,
+            "{client}: the file is as it was, comments and other settings included"
+        );
+        let owned = deployed["unchanged"].as_array().unwrap().len();
+        assert_eq!(
+            owned,
+            linked.as_object().unwrap().len() + custom.len(),
+            "{deployed}"
+        );
+    }
+}
+
+#[test]
+fn import_without_text_on_a_host_without_files_names_the_field() {
+    let mut w = World::new();
+    let req = http::Request::builder()
+        .method(Method::POST)
+        .uri("/v1/config/cursor/default/import")
+        .header("x-api-key", KEY)
+        .body(Bytes::from_static(b"{}"))
+        .unwrap();
+    let host = Host {
+        clock: &w.fixed,
+        entropy: &w.fixed,
+        files: None,
+        keyring: None,
+        usage: &w.usage,
+        settings: &w.settings,
+    };
+    let res = api::handle(req, &mut w.store, &host);
+    let body: Value = serde_json::from_slice(res.body()).unwrap();
+    assert_eq!(
+        (res.status().as_u16(), body["code"].as_str()),
+        (400, Some("MISSING_FIELD"))
+    );
+    assert!(
+        body["detail"].as_str().unwrap().contains("'text'"),
+        "{body}"
+    );
+}

@@ -19,6 +19,7 @@ const COVERED: &[&str] = &[
     "POST /v1/tokens",
     "POST /v1/servers",
     "PUT /v1/servers/{server_id}",
+    "POST /v1/config/{client_id}/{profile}/import",
 ];
 
 /// Routes whose body is not a set of fields: `POST /mcp` takes one JSON-RPC message, whose
@@ -355,4 +356,19 @@ fn replace_server_refuses_an_unknown_field_and_replaces_nothing() {
 
     put(&server_json(&id)).expect(200);
     client.delete(&path).expect(200);
+}
+
+#[test]
+fn import_refuses_an_unknown_field_and_makes_no_draft() {
+    let client = target().client();
+    let profile = unique_id("uf-import");
+    let path = config_path(CLIENT, &profile, "/import");
+    let text = r#"{"mcpServers": {"tool": {"command": "tool", "args": []}}}"#;
+    let r = client.post(&path, &json!({ "text": text, "file": "x.json" }));
+    assert_unknown_field(&r, "file");
+    let after = draft(&client, CLIENT, &profile);
+    assert!(entries(&after).is_empty(), "nothing imported: {after}");
+
+    let imported = client.post(&path, &json!({ "text": text })).expect(200);
+    assert_eq!(imported["custom"], json!(["tool"]), "{imported}");
 }

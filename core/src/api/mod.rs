@@ -304,6 +304,7 @@ fn answer<S: Store + ?Sized>(
         Route::DraftRemove => call(req, store, ports, drafts::remove),
         Route::DraftGet => call(req, store, ports, drafts::view),
         Route::DraftClear => call(req, store, ports, drafts::clear),
+        Route::Import => call(req, store, ports, drafts::import),
         Route::Validate => call(req, store, ports, drafts::validate),
         Route::Publish => call(req, store, ports, artifacts::publish),
         Route::LatestConfig => call(req, store, ports, artifacts::latest),

@@ -229,6 +229,15 @@ fn doc(route: Route) -> Doc {
             schema::<servers::ServerRef>,
             schema::<crate::catalog::Server>,
         ),
+        Route::Import => d(
+            "importClientFile",
+            "Drafts",
+            "Make the draft from an existing client file",
+            "`text` is the client file's content in the client's format (on the native host, `{}` reads the profile's own file). The draft becomes the file's servers, each kept as it is: `linked` names the catalog server an entry runs (same package and command, or a URL its URL makes), `custom` the others, `secrets` the literal values that look like credentials (give those as `{\"secret\": \"NAME\"}`).",
+            "The draft was made.",
+            schema::<drafts::ImportFile>,
+            schema::<drafts::DraftImported>,
+        ),
         Route::AddServer => d(
             "addServer",
             "Servers",
@@ -642,6 +651,7 @@ fn error_kinds(spec: &RouteSpec) -> Vec<ErrorKind> {
             | Route::AddServer
             | Route::ReplaceServer
             | Route::DeleteServer
+            | Route::Import
     ) {
         kinds.push(ErrorKind::Conflict);
     }
@@ -1426,6 +1436,14 @@ mod tests {
             api.call("POST", &format!("{draft}/draft/remove"), &remove)
                 .0,
             404
+        );
+        assert_eq!(api.call("DELETE", &format!("{draft}/draft"), "").0, 200);
+        let file = r#"{"text": "{\"mcpServers\": {\"x\": {\"command\": \"x\"}}}"}"#;
+        assert_eq!(api.call("POST", &format!("{draft}/import"), file).0, 200);
+        assert_eq!(
+            api.call("POST", &format!("{draft}/import"), r#"{"text": "{"}"#)
+                .0,
+            409
         );
         assert_eq!(api.call("DELETE", &format!("{draft}/draft"), "").0, 200);
 

@@ -33,6 +33,8 @@ pub enum Route {
     DraftRemove,
     /// `GET /v1/config/{client_id}/{profile_id}/draft`
     DraftGet,
+    /// `POST /v1/config/{client_id}/{profile_id}/import`
+    Import,
     /// `DELETE /v1/config/{client_id}/{profile_id}/draft`
     DraftClear,
     /// `POST /v1/config/{client_id}/{profile_id}/validate`
@@ -163,6 +165,7 @@ pub static ROUTES: &[RouteSpec] = &[
     spec(POST, "/v1/config/{client_id}/{profile_id}/draft/remove", Route::DraftRemove, EDIT, Input::Body, 200),
     spec(GET, "/v1/config/{client_id}/{profile_id}/draft", Route::DraftGet, READ, Input::Path, 200),
     spec(DELETE, "/v1/config/{client_id}/{profile_id}/draft", Route::DraftClear, EDIT, Input::Path, 200),
+    spec(POST, "/v1/config/{client_id}/{profile_id}/import", Route::Import, EDIT, Input::OptionalBody, 200),
     spec(POST, "/v1/config/{client_id}/{profile_id}/validate", Route::Validate, EDIT, Input::OptionalBody, 200),
     spec(POST, "/v1/config/{client_id}/{profile_id}/publish", Route::Publish, PUBLISH, Input::OptionalBody, 200),
     spec(POST, "/v1/config/{client_id}/{profile_id}/deploy", Route::Deploy, PUBLISH, Input::OptionalBody, 200),

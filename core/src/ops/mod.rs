@@ -37,6 +37,8 @@ pub enum Outcome {
     Removed,
     /// A draft was cleared.
     Cleared,
+    /// A draft was made from a client file's servers.
+    Imported,
     /// A draft was published as an artifact.
     Published,
     /// An artifact was deployed.

@@ -473,6 +473,8 @@ mod tests {
                 ],
                 env: vec![("TOKEN".into(), "x".into())],
                 headers: vec![],
+                secret_env: vec![],
+                secret_headers: vec![],
                 scope: scope("cursor", "default", TEXT),
             })
         );
