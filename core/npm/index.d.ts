@@ -226,12 +226,44 @@ export type Diff = {
   unchanged: string[];
 };
 
+/** The answer of `import`. */
+export type DraftImported = {
+  /** Entries kept as custom entries (no catalog server runs that way). */
+  custom: string[];
+  /** The draft now: the file's servers. */
+  draft: DraftView;
+  /** Entries that run a catalog server, by entry name: the server's id. */
+  linked: { [key: string]: string };
+  /** What happened, in a sentence. */
+  message: string;
+  /** Literal values that look like credentials: give them as `{"secret": "NAME"}` instead. */
+  secrets: FoundSecret[];
+  /** `imported`. */
+  status: Outcome;
+  /** Always true. */
+  success: boolean;
+};
+
+/** A draft as the API shows it: the payload plus its size. */
+export type DraftView = {
+  /** Entries by name. */
+  mcpServers: { [key: string]: JsonValue };
+  /** Number of entries. */
+  server_count: number;
+};
+
 /** The options of `renderEntry(serverId, options)`: what a draft add takes besides the server. */
 export type EntryOptions = {
-  /** Environment variables by name; values are strings, null counts as not given. */
-  env?: { [key: string]: string | null };
-  /** HTTP headers of a remote server by name; null counts as not given. */
-  headers?: { [key: string]: string | null };
+  /**
+   * Environment variables by name: text, or `{"secret": "NAME"}` to keep only the secret's name;
+   * null counts as not given.
+   */
+  env?: { [key: string]: Setting | null };
+  /**
+   * HTTP headers of a remote server by name: text, or `{"secret": "NAME"}`; null counts as not
+   * given.
+   */
+  headers?: { [key: string]: Setting | null };
   /** The entry's name; defaults to the server id. */
   name?: Id | null;
   /** Parameter values by name (see the server's `parameters`); null counts as not given. */
@@ -264,6 +296,16 @@ export type EnvVar = {
  */
 export type Format = "json" | "jsonc" | "yaml" | "toml";
 
+/**
+ * A literal value that looks like a credential, found while importing (the value is not repeated).
+ */
+export type FoundSecret = {
+  /** The entry. */
+  entry: string;
+  /** Where: `env.NAME` or `headers.NAME`. */
+  field: string;
+};
+
 /** An HTTP header a remote server reads. */
 export type Header = {
   /** The value a draft gets when none is given. */
@@ -282,6 +324,39 @@ export type Header = {
 
 /** An id: 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit. */
 export type Id = string;
+
+/**
+ * An argument, environment variable, header or variable of a `server.json` (the schema's `Input`,
+ * `KeyValueInput`, `PositionalArgument` and `NamedArgument` in one).
+ */
+export type Input = {
+  /** The values allowed. */
+  choices?: string[];
+  /** The value when none is given. */
+  default?: string | null;
+  /** What it is for. */
+  description?: string | null;
+  /** `string`, `number`, `boolean` or `filepath`. */
+  format?: string | null;
+  /** Whether it may be repeated (the catalog takes one value). */
+  isRepeated?: boolean;
+  /** Whether it must be given. */
+  isRequired?: boolean;
+  /** Whether it is a credential. */
+  isSecret?: boolean;
+  /** The flag (named argument), variable or header name. */
+  name?: string | null;
+  /** A hint shown in forms. */
+  placeholder?: string | null;
+  /** `positional` or `named` (arguments only). */
+  type?: string | null;
+  /** A fixed value; `{name}` is one of `variables`. */
+  value?: string | null;
+  /** What a positional argument's value is called. */
+  valueHint?: string | null;
+  /** The `{name}`s of `value`. */
+  variables?: { [key: string]: Input };
+};
 
 /** One finding: a stable code, a sentence naming the server and the exact problem. */
 export type Issue = {
@@ -310,6 +385,45 @@ export type Limits = {
  * - `team`: The deployment's own, added from a `server.json` (`POST /v1/servers`).
  */
 export type Origin = "builtin" | "team";
+
+/**
+ * What a successful change did, as the `status` of its answer.
+ *
+ * - `added`: A server entry was added to a draft, or a team entry to the catalog.
+ * - `updated`: A team catalog entry was replaced.
+ * - `removed`: A server entry was removed from a draft, or a team entry from the catalog.
+ * - `cleared`: A draft was cleared.
+ * - `imported`: A draft was made from a client file's servers.
+ * - `published`: A draft was published as an artifact.
+ * - `deployed`: An artifact was deployed.
+ * - `initialized`: Signing keys were created or rotated.
+ * - `revoked`: A token was revoked.
+ */
+export type Outcome = "added" | "updated" | "removed" | "cleared" | "imported" | "published" | "deployed" | "initialized" | "revoked";
+
+/** One package of a `server.json`. */
+export type Package = {
+  /** Environment variables it reads. */
+  environmentVariables?: Input[];
+  /** SHA-256 of the package file. */
+  fileSha256?: string | null;
+  /** Package name or image reference. */
+  identifier: string;
+  /** Arguments of the package. */
+  packageArguments?: Input[];
+  /** The registry's base URL. */
+  registryBaseUrl?: string | null;
+  /** `npm`, `pypi` or `oci` (others are refused). */
+  registryType: string;
+  /** Arguments of the runner, before the package. */
+  runtimeArguments?: Input[];
+  /** The runner: `npx`, `uvx` or `docker`. */
+  runtimeHint?: string | null;
+  /** How a client talks to it; only `stdio` is taken. */
+  transport: Transport_;
+  /** Exact version. */
+  version?: string | null;
+};
 
 /**
  * The type of a server parameter, which decides which JSON values it accepts.
@@ -364,6 +478,18 @@ export type RemoteEntry = {
   url: string;
 };
 
+/** One remote of a `server.json`. */
+export type RemoteTransport = {
+  /** Headers sent with every request. */
+  headers?: Input[];
+  /** `streamable-http` or `sse`. */
+  type: string;
+  /** URL template; `{name}` is a variable. */
+  url: string;
+  /** The URL's variables. */
+  variables?: { [key: string]: Input };
+};
+
 /** The answer of `POST /v1/config/{c}/{p}/validate`. */
 export type Report = {
   /** Issues of severity error, in deterministic order. */
@@ -374,6 +500,18 @@ export type Report = {
   valid: boolean;
   /** Issues of severity warning, in deterministic order. */
   warnings: Issue[];
+};
+
+/** `repository` of a `server.json`. */
+export type Repository = {
+  /** The forge's id of the repository. */
+  id?: string | null;
+  /** Hosting service, e.g. `github`. */
+  source: string;
+  /** Folder of the server in a monorepo. */
+  subfolder?: string | null;
+  /** Browsable URL. */
+  url: string;
 };
 
 /** The options of `searchServers(query, options)`. */
@@ -439,6 +577,38 @@ export type Server = {
  */
 export type ServerEntry = StdioEntry | RemoteEntry;
 
+/**
+ * A server described in the MCP Registry's `server.json` format
+ * (`https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json`).
+ */
+export type ServerJson = {
+  /** The schema URI. */
+  $schema?: string | null;
+  /** Registry and publisher metadata (not used by the catalog). */
+  _meta?: { [key: string]: JsonValue } | null;
+  /** What the server does. */
+  description: string;
+  /** Icons (not used by the catalog). */
+  icons?: JsonValue[];
+  /**
+   * Reverse-DNS name, e.g. `io.github.acme/weather`; the part after `/` is the catalog id `POST
+   * /v1/servers` gives the entry.
+   */
+  name: string;
+  /** Ways to run it locally. */
+  packages?: Package[];
+  /** Ways to reach it remotely. */
+  remotes?: RemoteTransport[];
+  /** Source repository. */
+  repository?: Repository | null;
+  /** Display name. */
+  title?: string | null;
+  /** The server's version. */
+  version: string;
+  /** Home page or documentation (https). */
+  websiteUrl?: string | null;
+};
+
 /** The answer of `search`. */
 export type ServerList = {
   /** How many. */
@@ -493,6 +663,16 @@ export type Timestamp = string;
  */
 export type Transport = "stdio" | "http" | "sse";
 
+/** The transport of a package. */
+export type Transport_ = {
+  /** Headers of a package's local HTTP server. */
+  headers?: Input[];
+  /** `stdio`, `streamable-http` or `sse`. */
+  type: string;
+  /** URL of a package's local HTTP server. */
+  url?: string | null;
+};
+
 /** The whole server catalog, as `GET /v1/servers` lists it. */
 export declare function catalog(): ServerList;
 
@@ -529,6 +709,26 @@ export declare function clients(): ClientList;
  * @throws {CoreError} on bad input, with the core's message and code.
  */
 export declare function renderEntry(serverId: Id, options?: EntryOptions): ServerEntry;
+
+/**
+ * The catalog entry a server described in the MCP Registry's `server.json` format maps to (as `POST
+ * /v1/servers` maps it): throws `SERVER_JSON_INVALID` naming the field it cannot honour,
+ * `UNKNOWN_FIELD` for a field the schema does not have.
+ * @param serverJson The `server.json` document.
+ * @param id The catalog id (default: the part of `name` after its `/`).
+ * @throws {CoreError} on bad input, with the core's message and code.
+ */
+export declare function serverFromJson(serverJson: ServerJson, id?: string | null): Server;
+
+/**
+ * The draft a client file's text makes, as `POST /v1/config/{client}/{profile}/import` makes it:
+ * the entries, which built-in catalog server each runs, and the literal values that look like
+ * credentials.
+ * @param clientId The client app whose format the text is in.
+ * @param text The file's content.
+ * @throws {CoreError} on bad input, with the core's message and code.
+ */
+export declare function importClientFile(clientId: Id, text: string): DraftImported;
 
 /**
  * Validates a payload against a client's limits. An invalid payload is a report with `valid: false`

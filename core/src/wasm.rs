@@ -93,6 +93,37 @@ fn entry(server_id: JsValue, options: JsValue) -> Result<Value> {
     Ok(payload.servers.remove(&name).unwrap_or_default())
 }
 
+/// The catalog entry a `server.json` maps to.
+#[wasm_bindgen(js_name = serverFromJson)]
+pub fn server_from_json(server_json: JsValue, id: JsValue) -> JsResult {
+    answer(mapped(server_json, id))
+}
+
+fn mapped(server_json: JsValue, id: JsValue) -> Result<catalog::Server> {
+    let server: crate::registry::ServerJson = object("serverJson", server_json)?;
+    let id = optional_string("id", id)?;
+    crate::registry::map(&server, id.as_deref())
+}
+
+/// The draft a client file's text makes, with the entries linked to the catalog.
+#[wasm_bindgen(js_name = importClientFile)]
+pub fn import_client_file(client_id: JsValue, text: JsValue) -> JsResult {
+    answer(imported(client_id, text))
+}
+
+fn imported(client_id: JsValue, text: JsValue) -> Result<ops::drafts::DraftImported> {
+    let client_id = string("clientId", client_id)?;
+    let text = string("text", text)?;
+    run(
+        ops::drafts::import,
+        ops::drafts::ImportFile {
+            client_id,
+            profile_id: "default".to_owned(),
+            text: Some(text),
+        },
+    )
+}
+
 /// Validates a payload against a client's limits: a report, not a throw, when it is invalid.
 #[wasm_bindgen(js_name = validateConfig)]
 pub fn validate_config(client_id: JsValue, payload: JsValue) -> JsResult {

@@ -52,14 +52,16 @@ pub struct AddServer {
     /// Parameter values by name (see the server's `parameters`); null counts as not given.
     #[serde(default)]
     pub params: Map<String, Value>,
-    /// Environment variables by name; values are strings, null counts as not given.
+    /// Environment variables by name: text, or `{"secret": "NAME"}` to store only the secret's
+    /// name (each machine supplies the value); null counts as not given.
     #[serde(default)]
-    #[schemars(with = "std::collections::BTreeMap<String, Option<String>>")]
+    #[schemars(with = "std::collections::BTreeMap<String, Option<crate::secret::Setting>>")]
     pub env: Map<String, Value>,
-    /// HTTP headers of a remote server by name (see the server's `headers`: a declared
-    /// `prefix` such as `Bearer ` goes before the value); null counts as not given.
+    /// HTTP headers of a remote server by name, text or `{"secret": "NAME"}` (see the server's
+    /// `headers`: a declared `prefix` such as `Bearer ` goes before the value); null counts as
+    /// not given.
     #[serde(default)]
-    #[schemars(with = "std::collections::BTreeMap<String, Option<String>>")]
+    #[schemars(with = "std::collections::BTreeMap<String, Option<crate::secret::Setting>>")]
     pub headers: Map<String, Value>,
     /// Entry name in the draft; defaults to `server_id`.
     #[serde(default)]
