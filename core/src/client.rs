@@ -173,6 +173,10 @@ pub(crate) struct EntryShape {
     /// Field mapping headers to the env vars holding them (Codex `env_http_headers`).
     #[serde(default)]
     pub(crate) secret_header_env: Option<String>,
+    /// Top-level list declaring each secret the file refers to as an input that prompts for
+    /// it (VS Code `inputs`: `promptString` with `password: true`).
+    #[serde(default)]
+    pub(crate) secret_inputs: Option<String>,
     /// Constant fields every entry we write carries.
     #[serde(default)]
     pub(crate) fixed: Map<String, Value>,

@@ -428,7 +428,17 @@ fn store_text(w: &World) -> String {
 
 #[test]
 fn clients_with_a_reference_syntax_get_the_reference_and_nobody_stores_the_value() {
-    let cases: [(&str, &[&str]); 5] = [
+    let cases: [(&str, &[&str]); 6] = [
+        (
+            "vscode",
+            &[
+                "${input:GITHUB_PERSONAL_ACCESS_TOKEN}",
+                "Bearer ${input:SERVBIT_KEY}",
+                "\"id\": \"SERVBIT_KEY\"",
+                "\"id\": \"GITHUB_PERSONAL_ACCESS_TOKEN\"",
+                "\"password\": true",
+            ],
+        ),
         (
             "claude-code",
             &["${GITHUB_PERSONAL_ACCESS_TOKEN}", "Bearer ${SERVBIT_KEY}"],
@@ -485,6 +495,21 @@ fn clients_with_a_reference_syntax_get_the_reference_and_nobody_stores_the_value
                 "{client}: the file holds a value:\n{text}"
             );
         }
+        let (_, again) = w.call(
+            Method::POST,
+            &format!("/v1/config/{client}/default/deploy"),
+            Some(&json!({})),
+        );
+        assert_eq!(
+            again["unchanged"].as_array().map(Vec::len),
+            Some(2),
+            "{again}"
+        );
+        assert_eq!(
+            w.files.files.borrow()[path],
+            text,
+            "{client}: a second deploy changes nothing"
+        );
         let stored = store_text(&w);
         assert!(
             stored.contains("\"secret\":\"SERVBIT_KEY\""),
