@@ -407,7 +407,7 @@ fn the_whole_workflow_runs_from_the_cli() {
     assert!(
         found
             .lines()
-            .any(|l| l.split_whitespace().eq(["git", "stdio", "Git"])),
+            .any(|l| l.split_whitespace().eq(["git", "stdio", "built-in", "Git"])),
         "{found}"
     );
     let found = json(h, &["servers", "list", "--query", "git"]);
