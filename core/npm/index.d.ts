@@ -128,11 +128,16 @@ export type Code =
   | "SERVER_NOT_FOUND"
   | "INVALID_TRANSPORT"
   | "CATALOG_INVALID"
+  | "SERVER_JSON_INVALID"
+  | "SERVER_EXISTS"
+  | "SERVER_READ_ONLY"
   | "UNKNOWN_PARAMETER"
   | "INVALID_PARAMETER"
   | "MISSING_PARAMETERS"
   | "INVALID_ENV_VAR"
   | "MISSING_ENV_VARS"
+  | "INVALID_HEADER"
+  | "MISSING_HEADERS"
   | "DUPLICATE_ENTRY"
   | "ENTRY_NOT_FOUND"
   | "VALIDATION_FAILED"
@@ -156,6 +161,8 @@ export type Code =
   | "INVALID_CWD"
   | "PLACEHOLDER_LEFT"
   | "SECRET_IN_ARGS"
+  | "PLAINTEXT_SECRET"
+  | "SECRET_UNRESOLVED"
   | "INVALID_PAYLOAD"
   | "INVALID_SERVER_ENTRY"
   | "NOTHING_PUBLISHED"
@@ -220,10 +227,44 @@ export type Diff = {
   unchanged: string[];
 };
 
+/** The answer of `import`. */
+export type DraftImported = {
+  /** Entries kept as custom entries (no catalog server runs that way). */
+  custom: string[];
+  /** The draft now: the file's servers. */
+  draft: DraftView;
+  /** Entries that run a catalog server, by entry name: the server's id. */
+  linked: { [key: string]: string };
+  /** What happened, in a sentence. */
+  message: string;
+  /** Literal values that look like credentials: give them as `{"secret": "NAME"}` instead. */
+  secrets: FoundSecret[];
+  /** `imported`. */
+  status: Outcome;
+  /** Always true. */
+  success: boolean;
+};
+
+/** A draft as the API shows it: the payload plus its size. */
+export type DraftView = {
+  /** Entries by name. */
+  mcpServers: { [key: string]: JsonValue };
+  /** Number of entries. */
+  server_count: number;
+};
+
 /** The options of `renderEntry(serverId, options)`: what a draft add takes besides the server. */
 export type EntryOptions = {
-  /** Environment variables by name; values are strings, null counts as not given. */
-  env?: { [key: string]: string | null };
+  /**
+   * Environment variables by name: text, or `{"secret": "NAME"}` to keep only the secret's name;
+   * null counts as not given.
+   */
+  env?: { [key: string]: Setting | null };
+  /**
+   * HTTP headers of a remote server by name: text, or `{"secret": "NAME"}`; null counts as not
+   * given.
+   */
+  headers?: { [key: string]: Setting | null };
   /** The entry's name; defaults to the server id. */
   name?: Id | null;
   /** Parameter values by name (see the server's `parameters`); null counts as not given. */
@@ -232,6 +273,8 @@ export type EntryOptions = {
 
 /** An environment variable a local server reads. */
 export type EnvVar = {
+  /** The value a draft gets when none is given (team entries from a `server.json`). */
+  default?: string | null;
   /** What it is for. */
   description: string;
   /** An example value. */
@@ -254,8 +297,67 @@ export type EnvVar = {
  */
 export type Format = "json" | "jsonc" | "yaml" | "toml";
 
+/**
+ * A literal value that looks like a credential, found while importing (the value is not repeated).
+ */
+export type FoundSecret = {
+  /** The entry. */
+  entry: string;
+  /** Where: `env.NAME` or `headers.NAME`. */
+  field: string;
+};
+
+/** An HTTP header a remote server reads. */
+export type Header = {
+  /** The value a draft gets when none is given. */
+  default?: string | null;
+  /** What it is for. */
+  description: string;
+  /** Header name, e.g. `Authorization`. */
+  name: string;
+  /** Text written before the value given, e.g. `Bearer `. */
+  prefix?: string | null;
+  /** Whether the server needs it to work. */
+  required?: boolean;
+  /** Whether it holds a credential: give it to `draft/add` as `{"secret": "NAME"}`. */
+  secret?: boolean;
+};
+
 /** An id: 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit. */
 export type Id = string;
+
+/**
+ * An argument, environment variable, header or variable of a `server.json` (the schema's `Input`,
+ * `KeyValueInput`, `PositionalArgument` and `NamedArgument` in one).
+ */
+export type Input = {
+  /** The values allowed. */
+  choices?: string[];
+  /** The value when none is given. */
+  default?: string | null;
+  /** What it is for. */
+  description?: string | null;
+  /** `string`, `number`, `boolean` or `filepath`. */
+  format?: string | null;
+  /** Whether it may be repeated (the catalog takes one value). */
+  isRepeated?: boolean;
+  /** Whether it must be given. */
+  isRequired?: boolean;
+  /** Whether it is a credential. */
+  isSecret?: boolean;
+  /** The flag (named argument), variable or header name. */
+  name?: string | null;
+  /** A hint shown in forms. */
+  placeholder?: string | null;
+  /** `positional` or `named` (arguments only). */
+  type?: string | null;
+  /** A fixed value; `{name}` is one of `variables`. */
+  value?: string | null;
+  /** What a positional argument's value is called. */
+  valueHint?: string | null;
+  /** The `{name}`s of `value`. */
+  variables?: { [key: string]: Input };
+};
 
 /** One finding: a stable code, a sentence naming the server and the exact problem. */
 export type Issue = {
@@ -275,6 +377,53 @@ export type Limits = {
   max_env_vars?: number | null;
   /** Most servers loaded. */
   max_servers?: number | null;
+};
+
+/**
+ * Where a catalog entry comes from.
+ *
+ * - `builtin`: Shipped with the product; read-only.
+ * - `team`: The deployment's own, added from a `server.json` (`POST /v1/servers`).
+ */
+export type Origin = "builtin" | "team";
+
+/**
+ * What a successful change did, as the `status` of its answer.
+ *
+ * - `added`: A server entry was added to a draft, or a team entry to the catalog.
+ * - `updated`: A team catalog entry was replaced.
+ * - `removed`: A server entry was removed from a draft, or a team entry from the catalog.
+ * - `cleared`: A draft was cleared.
+ * - `imported`: A draft was made from a client file's servers.
+ * - `published`: A draft was published as an artifact.
+ * - `deployed`: An artifact was deployed.
+ * - `initialized`: Signing keys were created or rotated.
+ * - `revoked`: A token was revoked.
+ */
+export type Outcome = "added" | "updated" | "removed" | "cleared" | "imported" | "published" | "deployed" | "initialized" | "revoked";
+
+/** One package of a `server.json`. */
+export type Package = {
+  /** Environment variables it reads. */
+  environmentVariables?: Input[];
+  /** SHA-256 of the package file. */
+  fileSha256?: string | null;
+  /** Package name or image reference. */
+  identifier: string;
+  /** Arguments of the package. */
+  packageArguments?: Input[];
+  /** The registry's base URL. */
+  registryBaseUrl?: string | null;
+  /** `npm`, `pypi` or `oci` (others are refused). */
+  registryType: string;
+  /** Arguments of the runner, before the package. */
+  runtimeArguments?: Input[];
+  /** The runner: `npx`, `uvx` or `docker`. */
+  runtimeHint?: string | null;
+  /** How a client talks to it; only `stdio` is taken. */
+  transport: Transport_;
+  /** Exact version. */
+  version?: string | null;
 };
 
 /**
@@ -319,12 +468,27 @@ export type Remote = "http" | "sse";
 
 /** A remote server, reached over Streamable HTTP (`http`) or server-sent events (`sse`). */
 export type RemoteEntry = {
-  /** HTTP headers sent with every request; present only when there are some. */
-  headers?: { [key: string]: string } | null;
+  /**
+   * HTTP headers sent with every request (text, or `{"secret": "NAME", "prefix"?}`); present only
+   * when there are some.
+   */
+  headers?: { [key: string]: Setting } | null;
   /** The transport. */
   type: Remote;
   /** The endpoint. */
   url: string;
+};
+
+/** One remote of a `server.json`. */
+export type RemoteTransport = {
+  /** Headers sent with every request. */
+  headers?: Input[];
+  /** `streamable-http` or `sse`. */
+  type: string;
+  /** URL template; `{name}` is a variable. */
+  url: string;
+  /** The URL's variables. */
+  variables?: { [key: string]: Input };
 };
 
 /** The answer of `POST /v1/config/{c}/{p}/validate`. */
@@ -339,10 +503,30 @@ export type Report = {
   warnings: Issue[];
 };
 
+/** `repository` of a `server.json`. */
+export type Repository = {
+  /** The forge's id of the repository. */
+  id?: string | null;
+  /** Hosting service, e.g. `github`. */
+  source: string;
+  /** Folder of the server in a monorepo. */
+  subfolder?: string | null;
+  /** Browsable URL. */
+  url: string;
+};
+
 /** The options of `searchServers(query, options)`. */
 export type SearchOptions = {
   /** Only servers of this transport (`stdio`, `http` or `sse`). */
   transport?: Transport | null;
+};
+
+/** A secret, by name. */
+export type SecretRef = {
+  /** Text before the value, e.g. `Bearer ` (headers only). */
+  prefix?: string;
+  /** The secret's name: an environment variable name on the machine that applies the file. */
+  secret: string;
 };
 
 /**
@@ -364,10 +548,14 @@ export type Server = {
   documentation_url: string;
   /** Environment variables a stdio server reads. */
   env: EnvVar[];
+  /** HTTP headers a remote server reads. */
+  headers: Header[];
   /** The npm package started with `npx -y`, if it is one. */
   npm_package?: string | null;
   /** Names of the env vars that may be given. */
   optional_env: string[];
+  /** `builtin` (shipped, read-only) or `team` (the deployment's own). */
+  origin: Origin;
   /** Values the user supplies when adding it. */
   parameters: Parameter[];
   /** The PyPI package started with `uvx`, if it is one. */
@@ -390,13 +578,48 @@ export type Server = {
  */
 export type ServerEntry = StdioEntry | RemoteEntry;
 
+/**
+ * A server described in the MCP Registry's `server.json` format
+ * (`https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json`).
+ */
+export type ServerJson = {
+  /** The schema URI. */
+  $schema?: string | null;
+  /** Registry and publisher metadata (not used by the catalog). */
+  _meta?: { [key: string]: JsonValue } | null;
+  /** What the server does. */
+  description: string;
+  /** Icons (not used by the catalog). */
+  icons?: JsonValue[];
+  /**
+   * Reverse-DNS name, e.g. `io.github.acme/weather`; the part after `/` is the catalog id `POST
+   * /v1/servers` gives the entry.
+   */
+  name: string;
+  /** Ways to run it locally. */
+  packages?: Package[];
+  /** Ways to reach it remotely. */
+  remotes?: RemoteTransport[];
+  /** Source repository. */
+  repository?: Repository | null;
+  /** Display name. */
+  title?: string | null;
+  /** The server's version. */
+  version: string;
+  /** Home page or documentation (https). */
+  websiteUrl?: string | null;
+};
+
 /** The answer of `search`. */
 export type ServerList = {
   /** How many. */
   count: number;
-  /** The servers found, by id. */
+  /** The servers found, by id; `origin` says which are built in and which the deployment's own. */
   servers: Server[];
 };
+
+/** The value of an env var or header: text, or a secret by reference. */
+export type Setting = string | SecretRef;
 
 /**
  * How bad an `Issue` is: errors make a payload invalid, warnings do not.
@@ -423,8 +646,10 @@ export type StdioEntry = {
   command: string;
   /** Its working directory, when one is set. */
   cwd?: string | null;
-  /** Its environment variables; present only when there are some. */
-  env?: { [key: string]: string } | null;
+  /**
+   * Its environment variables (text, or `{"secret": "NAME"}`); present only when there are some.
+   */
+  env?: { [key: string]: Setting } | null;
 };
 
 /** A string in `date-time` format. */
@@ -438,6 +663,16 @@ export type Timestamp = string;
  * - `sse`: A remote server over HTTP with server-sent events (the older remote transport).
  */
 export type Transport = "stdio" | "http" | "sse";
+
+/** The transport of a package. */
+export type Transport_ = {
+  /** Headers of a package's local HTTP server. */
+  headers?: Input[];
+  /** `stdio`, `streamable-http` or `sse`. */
+  type: string;
+  /** URL of a package's local HTTP server. */
+  url?: string | null;
+};
 
 /** The whole server catalog, as `GET /v1/servers` lists it. */
 export declare function catalog(): ServerList;
@@ -475,6 +710,26 @@ export declare function clients(): ClientList;
  * @throws {CoreError} on bad input, with the core's message and code.
  */
 export declare function renderEntry(serverId: Id, options?: EntryOptions): ServerEntry;
+
+/**
+ * The catalog entry a server described in the MCP Registry's `server.json` format maps to (as `POST
+ * /v1/servers` maps it): throws `SERVER_JSON_INVALID` naming the field it cannot honour,
+ * `UNKNOWN_FIELD` for a field the schema does not have.
+ * @param serverJson The `server.json` document.
+ * @param id The catalog id (default: the part of `name` after its `/`).
+ * @throws {CoreError} on bad input, with the core's message and code.
+ */
+export declare function serverFromJson(serverJson: ServerJson, id?: string | null): Server;
+
+/**
+ * The draft a client file's text makes, as `POST /v1/config/{client}/{profile}/import` makes it:
+ * the entries, which built-in catalog server each runs, and the literal values that look like
+ * credentials.
+ * @param clientId The client app whose format the text is in.
+ * @param text The file's content.
+ * @throws {CoreError} on bad input, with the core's message and code.
+ */
+export declare function importClientFile(clientId: Id, text: string): DraftImported;
 
 /**
  * Validates a payload against a client's limits. An invalid payload is a report with `valid: false`

@@ -162,6 +162,42 @@ pub struct EnvVar {
     /// An example value.
     #[serde(default)]
     pub example: Option<String>,
+    /// The value a draft gets when none is given (team entries from a `server.json`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+}
+
+/// An HTTP header a remote server reads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Header {
+    /// Header name, e.g. `Authorization`.
+    pub name: String,
+    /// What it is for.
+    pub description: String,
+    /// Whether the server needs it to work.
+    #[serde(default)]
+    pub required: bool,
+    /// Whether it holds a credential: give it to `draft/add` as `{"secret": "NAME"}`.
+    #[serde(default)]
+    pub secret: bool,
+    /// Text written before the value given, e.g. `Bearer `.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<String>,
+    /// The value a draft gets when none is given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+}
+
+/// Where a catalog entry comes from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Origin {
+    /// Shipped with the product; read-only.
+    #[default]
+    Builtin,
+    /// The deployment's own, added from a `server.json` (`POST /v1/servers`).
+    Team,
 }
 
 /// One catalog entry: what a server is and how a client runs or reaches it.
@@ -190,6 +226,8 @@ pub struct Server {
     pub url: Option<String>,
     /// Environment variables a stdio server reads.
     pub env: Vec<EnvVar>,
+    /// HTTP headers a remote server reads.
+    pub headers: Vec<Header>,
     /// Values the user supplies when adding it.
     pub parameters: Vec<Parameter>,
     /// Names of the env vars that must be given.
@@ -200,6 +238,8 @@ pub struct Server {
     pub tags: Vec<String>,
     /// Where to read more.
     pub documentation_url: String,
+    /// `builtin` (shipped, read-only) or `team` (the deployment's own).
+    pub origin: Origin,
 }
 
 impl Server {
@@ -218,31 +258,36 @@ impl Server {
     }
 }
 
-/// A catalog entry as written in `catalog.json`: [`Server`] minus the derived env name lists.
-#[derive(Deserialize)]
+/// A catalog entry as written in `catalog.json` (and stored for team entries): [`Server`] minus
+/// the derived env name lists.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ServerSpec {
-    server_id: String,
-    display_name: String,
-    description: String,
-    transport: Transport,
+pub(crate) struct ServerSpec {
+    pub(crate) server_id: String,
+    pub(crate) display_name: String,
+    pub(crate) description: String,
+    pub(crate) transport: Transport,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) npm_package: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) pypi_package: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) command: Option<String>,
     #[serde(default)]
-    npm_package: Option<String>,
+    pub(crate) args: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) url: Option<String>,
     #[serde(default)]
-    pypi_package: Option<String>,
+    pub(crate) env: Vec<EnvVar>,
     #[serde(default)]
-    command: Option<String>,
+    pub(crate) headers: Vec<Header>,
     #[serde(default)]
-    args: Vec<String>,
+    pub(crate) parameters: Vec<Parameter>,
     #[serde(default)]
-    url: Option<String>,
+    pub(crate) tags: Vec<String>,
+    pub(crate) documentation_url: String,
     #[serde(default)]
-    env: Vec<EnvVar>,
-    #[serde(default)]
-    parameters: Vec<Parameter>,
-    #[serde(default)]
-    tags: Vec<String>,
-    documentation_url: String,
+    pub(crate) origin: Origin,
 }
 
 impl From<ServerSpec> for Server {
@@ -267,9 +312,11 @@ impl From<ServerSpec> for Server {
             args: s.args,
             url: s.url,
             env: s.env,
+            headers: s.headers,
             parameters: s.parameters,
             tags: s.tags,
             documentation_url: s.documentation_url,
+            origin: s.origin,
         }
     }
 }
@@ -315,6 +362,19 @@ impl Catalog {
             })?;
         }
         Ok(Self { servers })
+    }
+
+    /// This catalog with `team` entries added (ids the catalog already has are skipped: built-in
+    /// ids are read-only), sorted by id.
+    pub fn extended(&self, team: impl IntoIterator<Item = Server>) -> Self {
+        let mut servers = self.servers.clone();
+        servers.extend(
+            team.into_iter()
+                .filter(|s| self.get(&s.server_id).is_none()),
+        );
+        servers.sort_by(|a, b| a.server_id.cmp(&b.server_id));
+        servers.dedup_by(|a, b| a.server_id == b.server_id);
+        Self { servers }
     }
 
     /// Every server, sorted by id.
@@ -372,6 +432,12 @@ impl Catalog {
 pub fn catalog() -> &'static Catalog {
     static CATALOG: OnceLock<Catalog> = OnceLock::new();
     CATALOG.get_or_init(|| Catalog::from_json(EMBEDDED).unwrap_or_default())
+}
+
+/// A team entry checked like a built-in one: `None` when it passes, else what is wrong with it,
+/// as the end of a sentence starting with its id.
+pub(crate) fn problem(spec: &ServerSpec) -> Option<String> {
+    check_server(&Server::from(spec.clone())).err()
 }
 
 /// Whether `s` is a sane environment variable or parameter name: `^[A-Za-z_][A-Za-z0-9_]*$`.
@@ -458,7 +524,23 @@ fn check_server(s: &Server) -> std::result::Result<(), String> {
             return Err(format!("declares env var '{}' twice", var.name));
         }
     }
+    let mut header_names = BTreeSet::new();
+    for header in &s.headers {
+        if !is_header_name(&header.name) {
+            return Err(format!("has an invalid header name '{}'", header.name));
+        }
+        if !header_names.insert(header.name.to_ascii_lowercase()) {
+            return Err(format!("declares header '{}' twice", header.name));
+        }
+    }
     Ok(())
+}
+
+/// Whether `s` is an HTTP header name (an RFC 9110 token).
+pub fn is_header_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
 /// Stdio entries have a command and no URL; remote entries a URL and no command, args or env.
@@ -474,6 +556,9 @@ fn check_launch(s: &Server) -> std::result::Result<(), String> {
             return Err(format!("is {} but has a command, args or env", s.transport));
         }
     } else {
+        if !s.headers.is_empty() {
+            return Err("is stdio but has headers".into());
+        }
         if s.command.as_deref().is_none_or(|c| c.trim().is_empty()) {
             return Err("is stdio but has no command".into());
         }
@@ -484,7 +569,13 @@ fn check_launch(s: &Server) -> std::result::Result<(), String> {
     Ok(())
 }
 
-/// `npx` runs exactly the `npm_package`, `uvx` exactly the `pypi_package`.
+/// Whether the argument `arg` is the package `package`, maybe pinned (`package@1.2.3`).
+pub(crate) fn runs_package(arg: &str, package: &str) -> bool {
+    arg.strip_prefix(package)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('@'))
+}
+
+/// `npx` runs exactly the `npm_package` (maybe pinned), `uvx` the `pypi_package`.
 fn check_packages(s: &Server) -> std::result::Result<(), String> {
     for (runner, field, package) in [
         ("npx", "npm_package", &s.npm_package),
@@ -493,7 +584,7 @@ fn check_packages(s: &Server) -> std::result::Result<(), String> {
         let runs = s.command.as_deref() == Some(runner);
         match package {
             Some(_) if !runs => return Err(format!("has a {field} but does not run {runner}")),
-            Some(p) if !s.args.iter().any(|a| a == p) => {
+            Some(p) if !s.args.iter().any(|a| runs_package(a, p)) => {
                 return Err(format!("runs {runner} without its {field} '{p}' in args"));
             }
             None if runs => return Err(format!("runs {runner} but has no {field}")),

@@ -157,6 +157,26 @@ pub(crate) struct EntryShape {
     /// Field of the HTTP headers of a remote entry, if the client supports them.
     #[serde(default)]
     pub(crate) headers: Option<String>,
+    /// How the client's file refers to a secret in an env var or header value, `{name}` standing
+    /// for its name (e.g. `${env:{name}}`); without one, a secret is filled in where the file
+    /// is written.
+    #[serde(default)]
+    pub(crate) secret: Option<String>,
+    /// Field listing env vars passed through from the client's environment (Codex `env_vars`):
+    /// an env var that is the secret of its own name is listed there.
+    #[serde(default)]
+    pub(crate) secret_env_list: Option<String>,
+    /// Field naming the env var of a bearer token (Codex `bearer_token_env_var`): an
+    /// `Authorization: Bearer` secret goes there.
+    #[serde(default)]
+    pub(crate) secret_bearer: Option<String>,
+    /// Field mapping headers to the env vars holding them (Codex `env_http_headers`).
+    #[serde(default)]
+    pub(crate) secret_header_env: Option<String>,
+    /// Top-level list declaring each secret the file refers to as an input that prompts for
+    /// it (VS Code `inputs`: `promptString` with `password: true`).
+    #[serde(default)]
+    pub(crate) secret_inputs: Option<String>,
     /// Constant fields every entry we write carries.
     #[serde(default)]
     pub(crate) fixed: Map<String, Value>,
@@ -663,6 +683,9 @@ mod tests {
             Ok(None)
         }
         fn write(&self, _path: &str, _text: &str) -> Result<Option<String>> {
+            Ok(None)
+        }
+        fn secret(&self, _name: &str) -> Result<Option<String>> {
             Ok(None)
         }
     }

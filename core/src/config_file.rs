@@ -80,6 +80,18 @@ pub fn merge(
         (Format::Toml, Some(old)) => toml::merge(client, old, &block, claim)?,
         (Format::Yaml, Some(old)) => yaml::merge(client, old, &block, claim)?,
     };
+    // Secrets referred to as inputs (VS Code) get an input each, beside the servers block.
+    let text = match (&client.entry_shape().secret_inputs, client.config_format()) {
+        (Some(field), Format::Json | Format::Jsonc) => {
+            let names = secret_names(payload);
+            if names.is_empty() {
+                text
+            } else {
+                json::with_inputs(client, &text, field, &names)?
+            }
+        }
+        _ => text,
+    };
     // The line ending is the file's own: that of its first line, before or after the merge (a
     // file whose only line ends in a bare `\r` gains a CRLF line, and settles on CRLF at once).
     let text = if existing.is_some_and(|old| uses_crlf(old) || uses_crlf(&text)) {
@@ -89,6 +101,20 @@ pub fn merge(
     };
     let text = if bom { format!("{BOM}{text}") } else { text };
     Ok(Merged { text, changes })
+}
+
+/// The names of the secrets `payload` refers to.
+fn secret_names(payload: &Payload) -> BTreeSet<String> {
+    payload
+        .servers
+        .iter()
+        .filter_map(|(name, value)| crate::payload::ServerEntry::from_value(name, value).ok())
+        .flat_map(|entry| match entry {
+            crate::payload::ServerEntry::Stdio { env, .. } => env.into_values(),
+            crate::payload::ServerEntry::Remote { headers, .. } => headers.into_values(),
+        })
+        .filter_map(|setting| setting.secret().map(|r| r.secret.clone()))
+        .collect()
 }
 
 /// The servers in `client`'s config file `text`, as the canonical payload (empty when the file

@@ -10,11 +10,13 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::catalog::{
-    Catalog, Parameter, Piece, Server, Transport, is_identifier, pieces, placeholders,
+    Catalog, Parameter, Piece, Server, Transport, is_header_name, is_identifier, pieces,
+    placeholders,
 };
 use crate::error::{Code, Error, Result};
 use crate::id;
 use crate::payload::{Payload, Remote, ServerEntry};
+use crate::secret::{SecretRef, Setting, is_secret_name};
 use crate::validate::is_http_url;
 
 /// The body of `POST /v1/config/{c}/{p}/draft/add`.
@@ -28,6 +30,10 @@ pub struct AddServer {
     /// Environment variables by name; values must be strings, `null` counts as not given.
     #[serde(default)]
     pub env: Map<String, Value>,
+    /// HTTP headers of a remote server by name; values must be strings, `null` counts as not
+    /// given.
+    #[serde(default)]
+    pub headers: Map<String, Value>,
     /// Entry name in the draft; defaults to `server_id`.
     #[serde(default)]
     pub name: Option<String>,
@@ -52,9 +58,9 @@ pub fn add(draft: &mut Payload, catalog: &Catalog, req: &AddServer) -> Result<St
     let server = catalog.require(&req.server_id)?;
     let values = param_values(server, &req.params)?;
     let entry = if server.transport.is_remote() {
-        remote_entry(server, &values, &req.env)?
+        remote_entry(server, &values, &req.env, &req.headers)?
     } else {
-        stdio_entry(server, &values, &req.env)?
+        stdio_entry(server, &values, &req.env, &req.headers)?
     };
     if draft.servers.contains_key(name) {
         return Err(Error::new(
@@ -183,7 +189,19 @@ fn stdio_entry(
     server: &Server,
     values: &BTreeMap<String, String>,
     env: &Map<String, Value>,
+    headers: &Map<String, Value>,
 ) -> Result<ServerEntry> {
+    let given_headers = given(headers);
+    if !given_headers.is_empty() {
+        return Err(Error::new(
+            Code::InvalidHeader,
+            format!(
+                "Server '{}' is a local (stdio) server and takes no headers, but got {}",
+                server.server_id,
+                list(given_headers)
+            ),
+        ));
+    }
     let env = env_values(server, env)?;
     Ok(ServerEntry::Stdio {
         command: server.command.clone().unwrap_or_default(),
@@ -197,17 +215,22 @@ fn stdio_entry(
     })
 }
 
-/// `{"type", "url"}` for a remote server; remote servers take no env vars.
+/// The names of the entries of `map` that are not null.
+fn given(map: &Map<String, Value>) -> Vec<&str> {
+    map.iter()
+        .filter(|(_, v)| !v.is_null())
+        .map(|(k, _)| k.as_str())
+        .collect()
+}
+
+/// `{"type", "url", "headers"?}` for a remote server; remote servers take no env vars.
 fn remote_entry(
     server: &Server,
     values: &BTreeMap<String, String>,
     env: &Map<String, Value>,
+    headers: &Map<String, Value>,
 ) -> Result<ServerEntry> {
-    let given_env: Vec<&str> = env
-        .iter()
-        .filter(|(_, v)| !v.is_null())
-        .map(|(k, _)| k.as_str())
-        .collect();
+    let given_env = given(env);
     if !given_env.is_empty() {
         return Err(Error::new(
             Code::InvalidEnvVar,
@@ -247,12 +270,77 @@ fn remote_entry(
     Ok(ServerEntry::Remote {
         transport,
         url,
-        headers: BTreeMap::new(),
+        headers: header_values(server, headers)?,
     })
 }
 
+/// The headers of a remote entry, checked: header names, string values, required ones present;
+/// a declared header's prefix goes before the value given, its default stands in for none.
+fn header_values(
+    server: &Server,
+    headers: &Map<String, Value>,
+) -> Result<BTreeMap<String, Setting>> {
+    let mut out = BTreeMap::new();
+    let mut invalid = Vec::new();
+    for (key, value) in headers {
+        if !is_header_name(key) {
+            invalid.push(format!("'{}' is not a header name", key.escape_debug()));
+            continue;
+        }
+        let declared = server
+            .headers
+            .iter()
+            .find(|h| h.name.eq_ignore_ascii_case(key));
+        let prefix = declared.and_then(|h| h.prefix.as_deref()).unwrap_or("");
+        match setting(value, prefix) {
+            Ok(None) => {}
+            Ok(Some(setting)) => {
+                let name = declared.map_or(key, |h| &h.name);
+                out.insert(name.clone(), setting);
+            }
+            Err(problem) => invalid.push(format!("'{key}' {problem}")),
+        }
+    }
+    if !invalid.is_empty() {
+        return Err(Error::new(
+            Code::InvalidHeader,
+            format!(
+                "Invalid header for server '{}': {}",
+                server.server_id,
+                invalid.join("; ")
+            ),
+        ));
+    }
+    for header in &server.headers {
+        if let Some(default) = header
+            .default
+            .as_ref()
+            .filter(|_| !out.contains_key(&header.name))
+        {
+            out.insert(header.name.clone(), Setting::Text(default.clone()));
+        }
+    }
+    let missing: Vec<&str> = server
+        .headers
+        .iter()
+        .filter(|h| h.required && !out.contains_key(&h.name))
+        .map(|h| h.name.as_str())
+        .collect();
+    if !missing.is_empty() {
+        return Err(Error::new(
+            Code::MissingHeaders,
+            format!(
+                "Server '{}' needs header {}",
+                server.server_id,
+                list(missing)
+            ),
+        ));
+    }
+    Ok(out)
+}
+
 /// The env vars of a stdio entry, checked: sane names, string values, required ones present.
-fn env_values(server: &Server, env: &Map<String, Value>) -> Result<BTreeMap<String, String>> {
+fn env_values(server: &Server, env: &Map<String, Value>) -> Result<BTreeMap<String, Setting>> {
     let mut out = BTreeMap::new();
     let mut invalid = Vec::new();
     for (key, value) in env {
@@ -260,15 +348,12 @@ fn env_values(server: &Server, env: &Map<String, Value>) -> Result<BTreeMap<Stri
             invalid.push(format!("name '{key}' must match ^[A-Za-z_][A-Za-z0-9_]*$"));
             continue;
         }
-        match value {
-            Value::Null => {}
-            Value::String(s) => {
-                out.insert(key.clone(), s.clone());
+        match setting(value, "") {
+            Ok(None) => {}
+            Ok(Some(setting)) => {
+                out.insert(key.clone(), setting);
             }
-            other => invalid.push(format!(
-                "'{key}' must be a string (got {})",
-                json_kind(other)
-            )),
+            Err(problem) => invalid.push(format!("'{key}' {problem}")),
         }
     }
     if !invalid.is_empty() {
@@ -281,10 +366,24 @@ fn env_values(server: &Server, env: &Map<String, Value>) -> Result<BTreeMap<Stri
             ),
         ));
     }
+    for var in &server.env {
+        if let Some(default) = var
+            .default
+            .as_ref()
+            .filter(|_| !out.contains_key(&var.name))
+        {
+            out.insert(var.name.clone(), Setting::Text(default.clone()));
+        }
+    }
     let missing: Vec<&str> = server
         .env
         .iter()
-        .filter(|var| var.required && out.get(&var.name).is_none_or(|v| v.is_empty()))
+        .filter(|var| {
+            var.required
+                && out
+                    .get(&var.name)
+                    .is_none_or(|v| *v == Setting::Text(String::new()))
+        })
         .map(|var| var.name.as_str())
         .collect();
     if !missing.is_empty() {
@@ -298,6 +397,32 @@ fn env_values(server: &Server, env: &Map<String, Value>) -> Result<BTreeMap<Stri
         ));
     }
     Ok(out)
+}
+
+/// The setting `value` gives (`None` for null): a string is text after `prefix`,
+/// `{"secret": "NAME"}` a reference; else what is wrong, as the end of a sentence.
+fn setting(value: &Value, prefix: &str) -> std::result::Result<Option<Setting>, String> {
+    match value {
+        Value::Null => Ok(None),
+        Value::String(s) => Ok(Some(Setting::Text(format!("{prefix}{s}")))),
+        Value::Object(obj) => match (obj.len(), obj.get("secret")) {
+            (1, Some(Value::String(name))) if is_secret_name(name) => {
+                Ok(Some(Setting::Secret(SecretRef {
+                    secret: name.clone(),
+                    prefix: prefix.to_owned(),
+                })))
+            }
+            (1, Some(Value::String(name))) => Err(format!(
+                "names the secret '{}', which is not an environment variable name",
+                name.escape_debug()
+            )),
+            _ => Err("must be a string or {\"secret\": \"NAME\"}".to_owned()),
+        },
+        other => Err(format!(
+            "must be a string or {{\"secret\": \"NAME\"}} (got {})",
+            json_kind(other)
+        )),
+    }
 }
 
 /// `'a', 'b'` — names quoted and joined, for error details.
@@ -617,7 +742,7 @@ mod tests {
         ));
         assert_eq!((status, code), (400, "INVALID_ENV_VAR"));
         assert!(
-            detail.contains("'TYPED_A' must be a string (got a number)"),
+            detail.contains("'TYPED_A' must be a string or {\"secret\": \"NAME\"} (got a number)"),
             "{detail}"
         );
         for bad in ["1ABC", "A-B", "A B", ""] {
@@ -761,6 +886,7 @@ mod tests {
                 server_id: server.server_id.clone(),
                 params,
                 env,
+                headers: Map::new(),
                 name: None,
             };
             let mut draft = Payload::default();
@@ -830,6 +956,7 @@ mod tests {
                 server_id,
                 params: params.into_iter().collect(),
                 env: env.into_iter().collect(),
+                headers: Map::new(),
                 name,
             };
             let mut draft = Payload::default();

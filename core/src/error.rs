@@ -181,12 +181,17 @@ registry! {
     ServerNotFound = ("SERVER_NOT_FOUND", NotFound, "No catalog server has this id."),
     InvalidTransport = ("INVALID_TRANSPORT", BadRequest, "The transport is not stdio, http or sse."),
     CatalogInvalid = ("CATALOG_INVALID", Internal, "The built-in catalog failed its own checks."),
+    ServerJsonInvalid = ("SERVER_JSON_INVALID", BadRequest, "A `server.json` asks for something the catalog cannot honour; the detail names the field and why."),
+    ServerExists = ("SERVER_EXISTS", Conflict, "The catalog already has a server with this id (`PUT /v1/servers/{server_id}` replaces a team entry)."),
+    ServerReadOnly = ("SERVER_READ_ONLY", Conflict, "The server is a built-in catalog entry, which cannot be replaced or deleted."),
     // Drafts
     UnknownParameter = ("UNKNOWN_PARAMETER", BadRequest, "A parameter is not one the catalog server declares."),
     InvalidParameter = ("INVALID_PARAMETER", BadRequest, "A parameter value is not of the parameter's type."),
     MissingParameters = ("MISSING_PARAMETERS", BadRequest, "A required parameter of the server was not given."),
     InvalidEnvVar = ("INVALID_ENV_VAR", BadRequest, "An env var has a bad name or a value that is not a string."),
     MissingEnvVars = ("MISSING_ENV_VARS", BadRequest, "An env var the server requires was not given."),
+    InvalidHeader = ("INVALID_HEADER", BadRequest, "A header has a bad name or a value that is not a string, or was given to a local server."),
+    MissingHeaders = ("MISSING_HEADERS", BadRequest, "A header the remote server requires was not given."),
     DuplicateEntry = ("DUPLICATE_ENTRY", Conflict, "The draft already has an entry with this name."),
     EntryNotFound = ("ENTRY_NOT_FOUND", NotFound, "The draft has no entry with this name."),
     // Validation (issues in a report; a refused publish carries them)
@@ -211,6 +216,8 @@ registry! {
     InvalidCwd = ("INVALID_CWD", BadRequest, "`cwd` is not a non-empty string."),
     PlaceholderLeft = ("PLACEHOLDER_LEFT", BadRequest, "A value still holds a `{placeholder}` or `<placeholder>`."),
     SecretInArgs = ("SECRET_IN_ARGS", BadRequest, "An argument looks like a credential; pass it as an env var."),
+    PlaintextSecret = ("PLAINTEXT_SECRET", BadRequest, "A literal value sits where a secret belongs; give it as `{\"secret\": \"NAME\"}` so only its name is stored."),
+    SecretUnresolved = ("SECRET_UNRESOLVED", Conflict, "A secret the deployed file needs is not set on the machine that writes it (its environment or $MCP_ORCHESTRATION_HOME/secrets.json)."),
     InvalidPayload = ("INVALID_PAYLOAD", BadRequest, "A config is not `{\"mcpServers\": {...}}`."),
     InvalidServerEntry = ("INVALID_SERVER_ENTRY", BadRequest, "An entry is neither a local (command) nor a remote (url) server."),
     // Artifacts, keys, deploys

@@ -42,10 +42,16 @@ pub struct EntryOptions {
     /// Parameter values by name (see the server's `parameters`); null counts as not given.
     #[serde(default)]
     pub params: Map<String, Value>,
-    /// Environment variables by name; values are strings, null counts as not given.
+    /// Environment variables by name: text, or `{"secret": "NAME"}` to keep only the secret's
+    /// name; null counts as not given.
     #[serde(default)]
-    #[schemars(with = "BTreeMap<String, Option<String>>")]
+    #[schemars(with = "BTreeMap<String, Option<crate::secret::Setting>>")]
     pub env: Map<String, Value>,
+    /// HTTP headers of a remote server by name: text, or `{"secret": "NAME"}`; null counts as
+    /// not given.
+    #[serde(default)]
+    #[schemars(with = "BTreeMap<String, Option<crate::secret::Setting>>")]
+    pub headers: Map<String, Value>,
     /// The entry's name; defaults to the server id.
     #[serde(default)]
     #[schemars(with = "Option<crate::id::IdSchema>")]
@@ -152,6 +158,36 @@ pub const EXPORTS: &[Export] = &[
             ),
         ],
         returns: schema::<ServerEntry>,
+    },
+    Export {
+        name: "serverFromJson",
+        doc: "The catalog entry a server described in the MCP Registry's `server.json` format maps to (as `POST /v1/servers` maps it): throws `SERVER_JSON_INVALID` naming the field it cannot honour, `UNKNOWN_FIELD` for a field the schema does not have.",
+        args: &[
+            arg(
+                "serverJson",
+                schema::<crate::registry::ServerJson>,
+                "The `server.json` document.",
+            ),
+            optional(
+                "id",
+                schema::<Option<String>>,
+                "The catalog id (default: the part of `name` after its `/`).",
+            ),
+        ],
+        returns: schema::<Server>,
+    },
+    Export {
+        name: "importClientFile",
+        doc: "The draft a client file's text makes, as `POST /v1/config/{client}/{profile}/import` makes it: the entries, which built-in catalog server each runs, and the literal values that look like credentials.",
+        args: &[
+            arg(
+                "clientId",
+                schema::<crate::id::IdSchema>,
+                "The client app whose format the text is in.",
+            ),
+            arg("text", schema::<String>, "The file's content."),
+        ],
+        returns: schema::<crate::ops::drafts::DraftImported>,
     },
     Export {
         name: "validateConfig",
@@ -611,6 +647,10 @@ mod tests {
             "Artifact",
             "SearchOptions",
             "EntryOptions",
+            "ServerJson",
+            "DraftImported",
+            "Setting",
+            "SecretRef",
         ] {
             assert!(
                 text.contains(&format!("export type {name} =")),

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::error::{Code, Error, Result};
+use crate::secret::Setting;
 
 /// The key under which a payload holds its servers.
 pub const SERVERS_KEY: &str = "mcpServers";
@@ -96,8 +97,8 @@ pub enum ServerEntry {
         command: String,
         /// Its arguments.
         args: Vec<String>,
-        /// Its environment variables.
-        env: BTreeMap<String, String>,
+        /// Its environment variables (text, or secrets by reference).
+        env: BTreeMap<String, Setting>,
         /// Its working directory.
         cwd: Option<String>,
     },
@@ -107,8 +108,8 @@ pub enum ServerEntry {
         transport: Remote,
         /// Where.
         url: String,
-        /// HTTP headers sent with every request.
-        headers: BTreeMap<String, String>,
+        /// HTTP headers sent with every request (text, or secrets by reference).
+        headers: BTreeMap<String, Setting>,
     },
 }
 
@@ -122,13 +123,13 @@ struct Fields {
     #[serde(default)]
     args: Option<Vec<String>>,
     #[serde(default)]
-    env: BTreeMap<String, String>,
+    env: BTreeMap<String, Setting>,
     #[serde(default)]
     cwd: Option<String>,
     #[serde(default)]
     url: Option<String>,
     #[serde(default)]
-    headers: BTreeMap<String, String>,
+    headers: BTreeMap<String, Setting>,
 }
 
 impl ServerEntry {
@@ -188,7 +189,7 @@ impl ServerEntry {
                 obj.insert("command".into(), command.as_str().into());
                 obj.insert("args".into(), args.clone().into());
                 if !env.is_empty() {
-                    obj.insert("env".into(), string_map(env));
+                    obj.insert("env".into(), settings_map(env));
                 }
                 if let Some(cwd) = cwd {
                     obj.insert("cwd".into(), cwd.as_str().into());
@@ -202,7 +203,7 @@ impl ServerEntry {
                 obj.insert("type".into(), transport.as_str().into());
                 obj.insert("url".into(), url.as_str().into());
                 if !headers.is_empty() {
-                    obj.insert("headers".into(), string_map(headers));
+                    obj.insert("headers".into(), settings_map(headers));
                 }
             }
         }
@@ -252,9 +253,10 @@ struct StdioEntry {
     command: String,
     /// Its arguments (always present, possibly empty).
     args: Vec<String>,
-    /// Its environment variables; present only when there are some.
+    /// Its environment variables (text, or `{"secret": "NAME"}`); present only when there are
+    /// some.
     #[serde(default)]
-    env: Option<BTreeMap<String, String>>,
+    env: Option<BTreeMap<String, Setting>>,
     /// Its working directory, when one is set.
     #[serde(default)]
     cwd: Option<String>,
@@ -273,16 +275,30 @@ struct RemoteEntry {
     transport: Remote,
     /// The endpoint.
     url: String,
-    /// HTTP headers sent with every request; present only when there are some.
+    /// HTTP headers sent with every request (text, or `{"secret": "NAME", "prefix"?}`);
+    /// present only when there are some.
     #[serde(default)]
-    headers: Option<BTreeMap<String, String>>,
+    headers: Option<BTreeMap<String, Setting>>,
 }
 
-/// A map of strings as a JSON object.
-pub(crate) fn string_map(map: &BTreeMap<String, String>) -> Value {
+/// A map of settings as a JSON object: text as strings, secrets as `{"secret", "prefix"?}`.
+pub(crate) fn settings_map(map: &BTreeMap<String, Setting>) -> Value {
     Value::Object(
         map.iter()
-            .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
+            .map(|(k, v)| {
+                let value = match v {
+                    Setting::Text(t) => Value::from(t.as_str()),
+                    Setting::Secret(r) => {
+                        let mut obj = Map::new();
+                        obj.insert("secret".into(), r.secret.as_str().into());
+                        if !r.prefix.is_empty() {
+                            obj.insert("prefix".into(), r.prefix.as_str().into());
+                        }
+                        Value::Object(obj)
+                    }
+                };
+                (k.clone(), value)
+            })
             .collect(),
     )
 }
@@ -332,10 +348,10 @@ mod tests {
 
     #[test]
     fn every_form_to_value_writes_fits_the_entry_schema() {
-        let map = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
+        let map = |pairs: &[(&str, &str)]| -> BTreeMap<String, Setting> {
             pairs
                 .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .map(|(k, v)| ((*k).to_owned(), Setting::Text((*v).to_owned())))
                 .collect()
         };
         let entries = [
@@ -360,6 +376,17 @@ mod tests {
                 transport: Remote::Sse,
                 url: "https://example.com/sse".into(),
                 headers: map(&[("Authorization", "Bearer x")]),
+            },
+            ServerEntry::Remote {
+                transport: Remote::Http,
+                url: "https://example.com/mcp".into(),
+                headers: BTreeMap::from([(
+                    "Authorization".to_owned(),
+                    Setting::Secret(crate::secret::SecretRef {
+                        secret: "API_KEY".into(),
+                        prefix: "Bearer ".into(),
+                    }),
+                )]),
             },
         ];
         for entry in entries {

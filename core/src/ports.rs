@@ -64,6 +64,11 @@ pub trait ClientFiles {
     /// Replaces the file at `path` with `text` atomically, creating parent directories and
     /// keeping a backup of the previous content; returns the backup's path, if one was made.
     fn write(&self, path: &str, text: &str) -> Result<Option<String>>;
+
+    /// The value of the secret `name` on this machine (its environment, then the host's local
+    /// secrets file), or `None`: what a deploy fills in for a client with no reference syntax,
+    /// so the value never travels through a server.
+    fn secret(&self, name: &str) -> Result<Option<String>>;
 }
 
 /// Where a host keeps the Ed25519 signing key pair, when not in the [`crate::Store`].

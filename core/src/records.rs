@@ -12,6 +12,7 @@
 //! | `owned/{client}/{profile}/{sha256 hex of the path}` | [`Ownership`]: the entries the profile's deploys own in that client file |
 //! | `keys/signing` | [`StoredSigningKey`], when the host has no [`crate::ports::Keyring`] |
 //! | `keys/public/{key_id}` | [`PublicKeyRecord`], every key that ever signed |
+//! | `catalog/{server_id}` | [`TeamServer`]: a catalog entry of the deployment's own |
 //! | `mcp-session/{id}` | an MCP session over Streamable HTTP (see [`crate::mcp`]) |
 //!
 //! Tokens keep their own keys under `token/` (see [`crate::token`]).
@@ -22,6 +23,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::artifact::Artifact;
+use crate::catalog::{Catalog, Server, ServerSpec};
 use crate::client::Client;
 use crate::error::Result;
 use crate::payload::Payload;
@@ -99,6 +101,26 @@ pub struct PublicKeyRecord {
     /// When it was created or first used.
     pub created_at: Timestamp,
 }
+
+/// A catalog entry of the deployment's own, from a `server.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TeamServer {
+    /// The entry, as mapped ([`crate::registry`]).
+    pub(crate) entry: ServerSpec,
+    /// The `server.json` it was mapped from, as sent.
+    pub source: Value,
+    /// When it was added or last replaced.
+    pub updated_at: Timestamp,
+}
+
+impl TeamServer {
+    /// The catalog entry.
+    pub fn server(&self) -> Server {
+        Server::from(self.entry.clone())
+    }
+}
+
+const TEAM_SERVERS: &str = "catalog/";
 
 fn profile_key(client: &str, profile: &str) -> String {
     format!("profile/{client}/{profile}")
@@ -354,4 +376,33 @@ pub fn public_keys<S: Store + ?Sized>(store: &S) -> Result<Vec<PublicKeyRecord>>
 pub fn put_public_key(batch: &mut Batch, record: &PublicKeyRecord) -> Result<()> {
     batch.put_json(format!("{PUBLIC_KEYS}{}", record.key_id), record)?;
     Ok(())
+}
+
+/// The team entry `server_id`, if there is one.
+pub fn team_server<S: Store + ?Sized>(store: &S, server_id: &str) -> Result<Option<TeamServer>> {
+    get_json(store, &format!("{TEAM_SERVERS}{server_id}"))
+}
+
+/// Every team entry, by id.
+pub fn team_servers<S: Store + ?Sized>(store: &S) -> Result<Vec<Server>> {
+    Ok(list_json::<TeamServer, S>(store, TEAM_SERVERS)?
+        .into_iter()
+        .map(|(_, t)| t.server())
+        .collect())
+}
+
+/// The catalog as this deployment sees it: the built-in one and its team entries.
+pub fn catalog<S: Store + ?Sized>(store: &S) -> Result<Catalog> {
+    Ok(crate::catalog::catalog().extended(team_servers(store)?))
+}
+
+/// Adds `record` to `batch`.
+pub fn put_team_server(batch: &mut Batch, record: &TeamServer) -> Result<()> {
+    batch.put_json(format!("{TEAM_SERVERS}{}", record.entry.server_id), record)?;
+    Ok(())
+}
+
+/// Adds the removal of team entry `server_id` to `batch`.
+pub fn delete_team_server(batch: &mut Batch, server_id: &str) {
+    batch.delete(format!("{TEAM_SERVERS}{server_id}"));
 }

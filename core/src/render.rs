@@ -12,32 +12,172 @@ use serde_json::{Map, Value};
 
 use crate::client::{Client, EntryShape, Layout};
 use crate::error::{Code, Error, Result};
-use crate::payload::{Payload, Remote, ServerEntry, string_map};
+use crate::payload::{Payload, Remote, ServerEntry};
+use crate::secret::{self, SecretRef, Setting};
 
 /// The executable and leading arguments of the stdio bridge to a remote server.
 const MCP_REMOTE: [&str; 3] = ["npx", "-y", "mcp-remote"];
 
 /// The stdio bridge to a remote server: `npx -y mcp-remote <url>`, then
 /// `--transport sse-only` for SSE and `--header Name:value` per header.
-fn via_mcp_remote(transport: Remote, url: &str, headers: &BTreeMap<String, String>) -> ServerEntry {
+fn via_mcp_remote(
+    transport: Remote,
+    url: &str,
+    headers: &BTreeMap<String, Setting>,
+    shape: &EntryShape,
+) -> Result<ServerEntry> {
     let mut args: Vec<String> = MCP_REMOTE[1..].iter().map(|s| (*s).to_owned()).collect();
     args.push(url.to_owned());
     if transport == Remote::Sse {
         args.extend(["--transport".to_owned(), "sse-only".to_owned()]);
     }
     for (name, value) in headers {
+        let value = text_of(shape, name, value)?;
         args.extend(["--header".to_owned(), format!("{name}:{value}")]);
     }
-    ServerEntry::Stdio {
+    Ok(ServerEntry::Stdio {
         command: MCP_REMOTE[0].to_owned(),
         args,
         env: BTreeMap::new(),
         cwd: None,
+    })
+}
+
+/// A setting as text in the client's file: the text, or the client's reference to the secret;
+/// 409 `SECRET_UNRESOLVED` for a secret the client cannot refer to (the deploy fills those in
+/// first, see [`fill_secrets`]).
+fn text_of(shape: &EntryShape, entry: &str, setting: &Setting) -> Result<String> {
+    match (setting, &shape.secret) {
+        (Setting::Text(text), _) => Ok(text.clone()),
+        (Setting::Secret(r), Some(template)) => Ok(secret::reference(template, r)),
+        (Setting::Secret(r), None) => {
+            Err(secret::unresolved(entry, std::slice::from_ref(&r.secret)))
+        }
+    }
+}
+
+/// Whether the client's file can refer to the secret `r` given for env var (`is_env`) or
+/// header `key` of an entry; `bridged` when a remote entry runs through mcp-remote, whose
+/// headers are arguments.
+fn can_refer(shape: &EntryShape, key: &str, r: &SecretRef, is_env: bool, bridged: bool) -> bool {
+    if shape.secret.is_some() {
+        return true;
+    }
+    if is_env {
+        shape.secret_env_list.is_some() && r.secret == key && r.prefix.is_empty()
+    } else {
+        !bridged
+            && ((shape.secret_bearer.is_some()
+                && key.eq_ignore_ascii_case("authorization")
+                && r.prefix == "Bearer ")
+                || (shape.secret_header_env.is_some() && r.prefix.is_empty()))
+    }
+}
+
+/// Whether `client` writes this remote entry through mcp-remote.
+fn bridged(shape: &EntryShape, transport: Remote, headers: &BTreeMap<String, Setting>) -> bool {
+    shape.urls.get(transport).is_none() || (!headers.is_empty() && shape.headers.is_none())
+}
+
+/// `payload` with every secret `client`'s file cannot refer to filled in by `lookup` (the
+/// machine's environment or secrets file): what a deploy writes. 409 `SECRET_UNRESOLVED` names
+/// the secrets the machine lacks.
+pub fn fill_secrets(
+    client: &Client,
+    payload: &Payload,
+    lookup: &dyn Fn(&str) -> Result<Option<String>>,
+) -> Result<Payload> {
+    let shape = client.entry_shape();
+    let mut out = Payload::default();
+    for (name, value) in &payload.servers {
+        let mut entry = ServerEntry::from_value(name, value)?;
+        let (map, is_env, bridged) = match &mut entry {
+            ServerEntry::Stdio { env, .. } => (env, true, false),
+            ServerEntry::Remote {
+                transport, headers, ..
+            } => {
+                let bridged = bridged(shape, *transport, headers);
+                (headers, false, bridged)
+            }
+        };
+        let mut unreferable: BTreeMap<String, Setting> = map
+            .iter()
+            .filter(|(k, v)| {
+                v.secret()
+                    .is_some_and(|r| !can_refer(shape, k, r, is_env, bridged))
+            })
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        if unreferable.is_empty() {
+            out.servers.insert(name.clone(), value.clone());
+            continue;
+        }
+        secret::fill(&mut unreferable, lookup, name)?;
+        map.extend(unreferable);
+        out.servers.insert(name.clone(), entry.to_value());
+    }
+    Ok(out)
+}
+
+/// A map of settings in the client's syntax; secrets it refers to through other fields
+/// (Codex) go into `aside` as `(field, key, secret)`.
+fn settings_in(
+    shape: &EntryShape,
+    entry: &str,
+    map: &BTreeMap<String, Setting>,
+    is_env: bool,
+    aside: &mut Vec<(String, String, String)>,
+) -> Result<Value> {
+    let mut obj = Map::new();
+    for (key, setting) in map {
+        match (setting, &shape.secret) {
+            (Setting::Secret(r), None) if can_refer(shape, key, r, is_env, false) => {
+                let field = if is_env {
+                    shape.secret_env_list.clone()
+                } else if key.eq_ignore_ascii_case("authorization") && r.prefix == "Bearer " {
+                    shape.secret_bearer.clone()
+                } else {
+                    shape.secret_header_env.clone()
+                };
+                if let Some(field) = field {
+                    aside.push((field, key.clone(), r.secret.clone()));
+                }
+            }
+            _ => {
+                obj.insert(key.clone(), text_of(shape, entry, setting)?.into());
+            }
+        }
+    }
+    Ok(Value::Object(obj))
+}
+
+/// Puts the secrets set aside by [`settings_in`] into their fields of `obj`.
+fn put_aside(
+    obj: &mut Map<String, Value>,
+    shape: &EntryShape,
+    aside: Vec<(String, String, String)>,
+) {
+    for (field, key, name) in aside {
+        if Some(&field) == shape.secret_env_list.as_ref() {
+            let list = obj.entry(field).or_insert_with(|| Value::Array(Vec::new()));
+            if let Value::Array(items) = list {
+                items.push(name.into());
+            }
+        } else if Some(&field) == shape.secret_bearer.as_ref() {
+            obj.insert(field, name.into());
+        } else {
+            let map = obj
+                .entry(field)
+                .or_insert_with(|| Value::Object(Map::new()));
+            if let Value::Object(map) = map {
+                map.insert(key, name.into());
+            }
+        }
     }
 }
 
 /// The remote server behind a stdio bridge written by [`via_mcp_remote`], if `entry` is one.
-fn unbridge(entry: &ServerEntry) -> Option<ServerEntry> {
+fn unbridge(entry: &ServerEntry, shape: &EntryShape) -> Option<ServerEntry> {
     let ServerEntry::Stdio {
         command,
         args,
@@ -63,7 +203,7 @@ fn unbridge(entry: &ServerEntry) -> Option<ServerEntry> {
             }
             "--header" => {
                 let (name, value) = value.split_once(':')?;
-                headers.insert(name.to_owned(), value.to_owned());
+                headers.insert(name.to_owned(), setting_of(shape, value));
             }
             _ => return None,
         }
@@ -105,9 +245,7 @@ fn render_entry(client: &Client, name: &str, server: &ServerEntry) -> Result<Val
             transport,
             url,
             headers,
-        } if shape.urls.get(*transport).is_some()
-            && (headers.is_empty() || shape.headers.is_some()) =>
-        {
+        } if !bridged(shape, *transport, headers) => {
             if let (Some(field), Some(value)) = (&shape.type_field, shape.types.remote(*transport))
             {
                 obj.insert(field.clone(), value.into());
@@ -115,16 +253,27 @@ fn render_entry(client: &Client, name: &str, server: &ServerEntry) -> Result<Val
             if let Some(field) = shape.urls.get(*transport) {
                 obj.insert(field.to_owned(), url.as_str().into());
             }
-            if let Some(field) = shape.headers.as_ref().filter(|_| !headers.is_empty()) {
-                obj.insert(field.clone(), string_map(headers));
+            let mut aside = Vec::new();
+            let block = settings_in(shape, name, headers, false, &mut aside)?;
+            if let Some(field) = shape
+                .headers
+                .as_ref()
+                .filter(|_| block.as_object().is_some_and(|b| !b.is_empty()))
+            {
+                obj.insert(field.clone(), block);
             }
+            put_aside(&mut obj, shape, aside);
         }
         ServerEntry::Remote {
             transport,
             url,
             headers,
         } => {
-            return render_entry(client, name, &via_mcp_remote(*transport, url, headers));
+            return render_entry(
+                client,
+                name,
+                &via_mcp_remote(*transport, url, headers, shape)?,
+            );
         }
         ServerEntry::Stdio {
             command,
@@ -148,9 +297,12 @@ fn render_entry(client: &Client, name: &str, server: &ServerEntry) -> Result<Val
                     obj.insert(shape.command.clone(), Value::Array(line));
                 }
             }
-            if !env.is_empty() {
-                obj.insert(shape.env.clone(), string_map(env));
+            let mut aside = Vec::new();
+            let block = settings_in(shape, name, env, true, &mut aside)?;
+            if block.as_object().is_some_and(|b| !b.is_empty()) {
+                obj.insert(shape.env.clone(), block);
             }
+            put_aside(&mut obj, shape, aside);
             if let Some(cwd) = cwd {
                 let field = shape.cwd.as_ref().ok_or_else(|| {
                     Error::new(
@@ -264,6 +416,16 @@ pub fn payload_from_block(client: &Client, block: &Value) -> Result<Payload> {
     Ok(payload)
 }
 
+/// Whether two entries of `client`'s block describe the same server (an omitted `args` and an
+/// empty one, say): a file entry written by hand that a deploy would write the same way.
+pub(crate) fn same_server(client: &Client, a: &Value, b: &Value) -> bool {
+    let shape = client.entry_shape();
+    match (read_entry(shape, a), read_entry(shape, b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
 /// The JSON type of `v`, for messages.
 pub(crate) fn kind(v: &Value) -> &'static str {
     match v {
@@ -309,7 +471,7 @@ fn read_entry(shape: &EntryShape, entry: &Value) -> std::result::Result<ServerEn
     match declared.or_else(by_fields) {
         Some(None) => {
             let server = read_stdio(shape, obj)?;
-            Ok(unbridge(&server).unwrap_or(server))
+            Ok(unbridge(&server, shape).unwrap_or(server))
         }
         Some(Some(transport)) => {
             let field = shape
@@ -323,10 +485,31 @@ fn read_entry(shape: &EntryShape, entry: &Value) -> std::result::Result<ServerEn
                 }
                 None => return Err(format!("has no \"{field}\"")),
             };
-            let headers = match &shape.headers {
-                Some(field) => strings_map(obj, field)?,
+            let mut headers = match &shape.headers {
+                Some(field) => settings_map(shape, obj, field)?,
                 None => BTreeMap::new(),
             };
+            if let Some(Value::String(name)) = shape.secret_bearer.as_ref().and_then(|f| obj.get(f))
+            {
+                headers.insert(
+                    "Authorization".to_owned(),
+                    Setting::Secret(SecretRef {
+                        secret: name.clone(),
+                        prefix: "Bearer ".to_owned(),
+                    }),
+                );
+            }
+            if let Some(field) = &shape.secret_header_env {
+                for (key, name) in strings_map(obj, field)? {
+                    headers.insert(
+                        key,
+                        Setting::Secret(SecretRef {
+                            secret: name,
+                            prefix: String::new(),
+                        }),
+                    );
+                }
+            }
             Ok(ServerEntry::Remote {
                 transport,
                 url,
@@ -365,7 +548,18 @@ fn read_stdio(
         }
         (_, None) => return Err(format!("has no \"{field}\"")),
     };
-    let env = strings_map(obj, &shape.env)?;
+    let mut env = settings_map(shape, obj, &shape.env)?;
+    if let Some(Value::Array(names)) = shape.secret_env_list.as_ref().and_then(|f| obj.get(f)) {
+        for name in names.iter().filter_map(Value::as_str) {
+            env.insert(
+                name.to_owned(),
+                Setting::Secret(SecretRef {
+                    secret: name.to_owned(),
+                    prefix: String::new(),
+                }),
+            );
+        }
+    }
     let cwd = match shape.cwd.as_ref().and_then(|f| obj.get(f).map(|v| (f, v))) {
         None => None,
         Some((_, Value::String(cwd))) => Some(cwd.clone()),
@@ -377,6 +571,31 @@ fn read_stdio(
         env,
         cwd,
     })
+}
+
+/// Text from a client's file as a setting: a reference in the client's syntax reads back as
+/// the secret it names.
+fn setting_of(shape: &EntryShape, text: &str) -> Setting {
+    shape
+        .secret
+        .as_deref()
+        .and_then(|template| secret::read_reference(template, text))
+        .map_or_else(|| Setting::Text(text.to_owned()), Setting::Secret)
+}
+
+/// The settings under `field` (see [`strings_map`]), references read back as secrets.
+fn settings_map(
+    shape: &EntryShape,
+    obj: &Map<String, Value>,
+    field: &str,
+) -> std::result::Result<BTreeMap<String, Setting>, String> {
+    Ok(strings_map(obj, field)?
+        .into_iter()
+        .map(|(k, v)| {
+            let setting = setting_of(shape, &v);
+            (k, setting)
+        })
+        .collect())
 }
 
 /// A list of strings, or `None`.

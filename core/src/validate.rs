@@ -368,17 +368,18 @@ impl EntryCheck<'_> {
             None => {}
             Some(Value::Object(headers)) => {
                 for (key, value) in sorted(headers) {
-                    if !value.is_string() {
+                    if !is_setting(value) {
                         self.error(
                             Code::InvalidHeadersType,
                             format!(
-                                "header {} must be a string, got {}",
+                                "header {} must be a string or {{\"secret\": \"NAME\"}}, got {}",
                                 quote(key),
                                 type_name(value)
                             ),
                         );
                     }
                 }
+                self.plaintext("header", headers);
             }
             Some(other) => self.error(
                 Code::InvalidHeadersType,
@@ -445,10 +446,13 @@ impl EntryCheck<'_> {
                     format!("env var name {shown} must be non-empty without '=' or NUL"),
                 );
             }
-            if !value.is_string() {
+            if !is_setting(value) {
                 self.error(
                     Code::InvalidEnvType,
-                    format!("env var {shown} must be a string, got {}", type_name(value)),
+                    format!(
+                        "env var {shown} must be a string or {{\"secret\": \"NAME\"}}, got {}",
+                        type_name(value)
+                    ),
                 );
             }
         }
@@ -475,6 +479,25 @@ impl EntryCheck<'_> {
                 self.warning(
                     Code::EmptyEnvVar,
                     format!("env var {} is empty", quote(key)),
+                );
+            }
+        }
+        self.plaintext("env var", env);
+    }
+
+    /// One `PLAINTEXT_SECRET` per env var or header whose name says it holds a credential but
+    /// whose value is written out; the value is not repeated.
+    fn plaintext(&mut self, what: &str, map: &Map<String, Value>) {
+        for (key, value) in sorted(map) {
+            if matches!(value, Value::String(v) if !v.is_empty())
+                && crate::secret::looks_secret(key)
+            {
+                self.warning(
+                    Code::PlaintextSecret,
+                    format!(
+                        "{what} {} holds its value as text; give it as {{\"secret\": \"NAME\"}} so the value stays on the machines that use it",
+                        quote(key)
+                    ),
                 );
             }
         }
@@ -592,6 +615,11 @@ fn quote(s: &str) -> String {
     Value::from(s).to_string()
 }
 
+/// Whether `value` is an env var or header value: a string or a secret reference.
+fn is_setting(value: &Value) -> bool {
+    serde_json::from_value::<crate::secret::Setting>(value.clone()).is_ok()
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
@@ -626,9 +654,9 @@ mod tests {
         let r = check(
             json!({
                 "github": {"command": "npx", "args": ["-y", "@modelcontextprotocol/server-github"],
-                           "env": {"GITHUB_TOKEN": "x"}, "cwd": "/srv"},
+                           "env": {"GITHUB_TOKEN": {"secret": "GITHUB_TOKEN"}, "LOG": "x"}, "cwd": "/srv"},
                 "remote": {"type": "http", "url": "https://mcp.example.com/mcp",
-                           "headers": {"Authorization": "Bearer abc"}},
+                           "headers": {"Authorization": {"secret": "API_KEY", "prefix": "Bearer "}}},
                 "local-sse": {"type": "sse", "url": "http://127.0.0.1:8080/sse"},
             }),
             &open(),
@@ -767,7 +795,7 @@ mod tests {
         assert!(
             r.errors[1]
                 .message
-                .contains("\"A\" must be a string, got a number")
+                .contains("\"A\" must be a string or {\"secret\": \"NAME\"}, got a number")
         );
     }
 
@@ -895,7 +923,7 @@ mod tests {
                 "command": "<path-to-binary>",
                 "args": ["--root", "{path}", "--db=${DB_URL}"],
                 "env": {"KEY": "<your api key>"},
-            }, "r": {"url": "https://{host}/mcp", "headers": {"Authorization": "Bearer ${TOKEN}"}}}),
+            }, "r": {"url": "https://{host}/mcp", "headers": {"X-Auth": "Bearer ${TOKEN}"}}}),
             &open(),
         );
         let found: Vec<_> = r
@@ -914,7 +942,7 @@ mod tests {
                 .contains("url still holds the placeholder \"{host}\""),
             "{found:?}"
         );
-        assert!(found[1].1.contains("headers.Authorization"), "{found:?}");
+        assert!(found[1].1.contains("headers.X-Auth"), "{found:?}");
         assert!(
             found[2]
                 .1
@@ -959,12 +987,18 @@ mod tests {
                 .contains("args[3] looks like an AWS access key")
         );
         assert!(!r.warnings[0].message.contains(&token));
-        // The same token in env is where it belongs.
+        // The same token in env is no longer in the arguments, but still written out.
         let r = check(
             json!({"s": {"command": "x", "env": {"GITHUB_TOKEN": token}}}),
             &open(),
         );
-        assert!(r.warnings.is_empty());
+        assert_eq!(codes(&r.warnings), ["PLAINTEXT_SECRET"]);
+        assert!(!r.warnings[0].message.contains(&token));
+        let r = check(
+            json!({"s": {"command": "x", "env": {"GITHUB_TOKEN": {"secret": "GH"}}}}),
+            &open(),
+        );
+        assert!(r.warnings.is_empty(), "{r:?}");
     }
 
     #[test]

@@ -37,7 +37,7 @@ type JsResult<T = JsValue> = std::result::Result<T, JsValue>;
 /// The whole server catalog: `{servers, count}`, as `GET /v1/servers` answers.
 #[wasm_bindgen(js_name = catalog)]
 pub fn catalog_listing() -> JsResult {
-    answer(Ok(servers::all()))
+    answer(Ok(servers::builtin()))
 }
 
 /// Searches the catalog by free text and, optionally, transport.
@@ -75,16 +75,53 @@ pub fn render_entry(server_id: JsValue, options: JsValue) -> JsResult {
 
 fn entry(server_id: JsValue, options: JsValue) -> Result<Value> {
     let server_id = string("serverId", server_id)?;
-    let EntryOptions { params, env, name } = read_options(options)?;
+    let EntryOptions {
+        params,
+        env,
+        headers,
+        name,
+    } = read_options(options)?;
     let request = draft::AddServer {
         server_id,
         params,
         env,
+        headers,
         name,
     };
     let mut payload = Payload::default();
     let name = draft::add(&mut payload, catalog::catalog(), &request)?;
     Ok(payload.servers.remove(&name).unwrap_or_default())
+}
+
+/// The catalog entry a `server.json` maps to.
+#[wasm_bindgen(js_name = serverFromJson)]
+pub fn server_from_json(server_json: JsValue, id: JsValue) -> JsResult {
+    answer(mapped(server_json, id))
+}
+
+fn mapped(server_json: JsValue, id: JsValue) -> Result<catalog::Server> {
+    let server: crate::registry::ServerJson = object("serverJson", server_json)?;
+    let id = optional_string("id", id)?;
+    crate::registry::map(&server, id.as_deref())
+}
+
+/// The draft a client file's text makes, with the entries linked to the catalog.
+#[wasm_bindgen(js_name = importClientFile)]
+pub fn import_client_file(client_id: JsValue, text: JsValue) -> JsResult {
+    answer(imported(client_id, text))
+}
+
+fn imported(client_id: JsValue, text: JsValue) -> Result<ops::drafts::DraftImported> {
+    let client_id = string("clientId", client_id)?;
+    let text = string("text", text)?;
+    run(
+        ops::drafts::import,
+        ops::drafts::ImportFile {
+            client_id,
+            profile_id: "default".to_owned(),
+            text: Some(text),
+        },
+    )
 }
 
 /// Validates a payload against a client's limits: a report, not a throw, when it is invalid.

@@ -8,6 +8,7 @@ use std::path::{Component, Path, PathBuf};
 use mcp_orchestration_core::ports::{ClientFiles, Os};
 use mcp_orchestration_core::{Clock, Code, Error, Result};
 
+use crate::home::Home;
 use crate::system::{SystemClock, home_dir};
 
 /// Backups kept beside each config file; older ones are removed.
@@ -40,7 +41,59 @@ impl FsClientFiles {
     }
 }
 
+/// The local secrets file in `$MCP_ORCHESTRATION_HOME`: `{"NAME": "value", …}`, private to
+/// its owner (0600).
+pub const SECRETS_FILE: &str = "secrets.json";
+
+/// The secret `name` in the secrets file at `path`: `None` without the file or the name; an
+/// error when the file is readable by anyone but its owner or is not a JSON object of strings.
+pub fn secret_in_file(path: &Path, name: &str) -> Result<Option<String>> {
+    let shown = path.display();
+    let text = match fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(Error::new(
+                Code::FileRead,
+                format!("Could not read {shown}: {e}"),
+            ));
+        }
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(path)
+            .map_err(|e| Error::new(Code::FileRead, format!("Could not read {shown}: {e}")))?
+            .permissions()
+            .mode();
+        if mode & 0o077 != 0 {
+            return Err(Error::new(
+                Code::FileRead,
+                format!(
+                    "{shown} holds secrets but others may read it (mode {:o}): run chmod 600 {shown}",
+                    mode & 0o777
+                ),
+            ));
+        }
+    }
+    let secrets: std::collections::BTreeMap<String, String> =
+        serde_json::from_str(&text).map_err(|e| {
+            Error::new(
+                Code::FileRead,
+                format!("{shown} must be a JSON object of strings: {e}"),
+            )
+        })?;
+    Ok(secrets.get(name).cloned())
+}
+
 impl ClientFiles for FsClientFiles {
+    fn secret(&self, name: &str) -> Result<Option<String>> {
+        if let Some(value) = std::env::var(name).ok().filter(|v| !v.is_empty()) {
+            return Ok(Some(value));
+        }
+        secret_in_file(&Home::from_env()?.root().join(SECRETS_FILE), name)
+    }
+
     fn os(&self) -> Os {
         if cfg!(target_os = "macos") {
             Os::Macos

@@ -407,7 +407,7 @@ fn the_whole_workflow_runs_from_the_cli() {
     assert!(
         found
             .lines()
-            .any(|l| l.split_whitespace().eq(["git", "stdio", "Git"])),
+            .any(|l| l.split_whitespace().eq(["git", "stdio", "built-in", "Git"])),
         "{found}"
     );
     let found = json(h, &["servers", "list", "--query", "git"]);
@@ -715,4 +715,179 @@ fn a_running_server_sees_what_the_cli_does_and_answers_the_same_errors() {
     assert_eq!(status, 400);
     assert_eq!(cli, serde_json::from_str::<Value>(&body).unwrap());
     server.stop();
+}
+
+#[test]
+fn servers_import_adds_a_team_server_that_drafts_take_and_remove_takes_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path();
+    let file = home.join("server.json");
+    std::fs::write(
+        &file,
+        r#"{
+          "$schema": "https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json",
+          "name": "io.github.acme/tickets",
+          "description": "Acme's ticket search.",
+          "version": "2.3.0",
+          "repository": {"url": "https://github.com/acme/tickets-mcp", "source": "github"},
+          "packages": [{"registryType": "pypi", "identifier": "acme-tickets-mcp", "version": "2.3.0",
+                        "transport": {"type": "stdio"}}]
+        }"#,
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    let added = json(home, &["servers", "import", path]);
+    assert_eq!(added["server"]["server_id"], "tickets", "{added}");
+    assert_eq!(added["server"]["origin"], "team");
+    let listed = ok(home, &["servers", "list", "--query", "tickets"]);
+    assert!(
+        listed.contains("tickets") && listed.contains("team"),
+        "{listed}"
+    );
+    let again = json_error(home, &["servers", "import", path]);
+    assert_eq!(again["code"], "SERVER_EXISTS", "{again}");
+
+    let draft = json(home, &["draft", "add", "tickets", "--client", "cursor"]);
+    assert_eq!(
+        draft["draft"]["mcpServers"]["tickets"],
+        serde_json::json!({"command": "uvx", "args": ["acme-tickets-mcp@2.3.0"]})
+    );
+
+    std::fs::write(
+        &file,
+        r#"{"name": "io.github.acme/x", "description": "d", "version": "1",
+        "websiteUrl": "https://acme.example", "packages": [{"registryType": "nuget",
+        "identifier": "Acme.X", "transport": {"type": "stdio"}}]}"#,
+    )
+    .unwrap();
+    let refused = json_error(home, &["servers", "import", path, "--id", "x"]);
+    assert_eq!(refused["code"], "SERVER_JSON_INVALID", "{refused}");
+    assert!(
+        refused["detail"]
+            .as_str()
+            .unwrap()
+            .contains("packages[0].registryType")
+    );
+
+    let removed = json(home, &["servers", "remove", "tickets"]);
+    assert_eq!(removed["status"], "removed");
+    let builtin = json_error(home, &["servers", "remove", "memory"]);
+    assert_eq!(builtin["code"], "SERVER_READ_ONLY");
+}
+
+/// Every byte of the store's files (the database and its write-ahead log), as text.
+fn store_bytes(home: &Path) -> String {
+    ["store.db", "store.db-wal", "store.db-shm"]
+        .iter()
+        .filter_map(|f| std::fs::read(home.join(f)).ok())
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn claude_desktop_gets_a_secret_filled_in_locally_and_the_store_never_sees_it() {
+    use std::os::unix::fs::PermissionsExt;
+    const VALUE: &str = "BSA_s3cr3t_never_stored_0123456789";
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path();
+    ok(home, &["keys", "init"]);
+    let added = json(
+        home,
+        &[
+            "draft",
+            "add",
+            "brave-search",
+            "--client",
+            "claude-desktop",
+            "--secret-env",
+            "BRAVE_API_KEY=TEAM_BRAVE_KEY",
+        ],
+    );
+    assert_eq!(
+        added["draft"]["mcpServers"]["brave-search"]["env"]["BRAVE_API_KEY"],
+        serde_json::json!({"secret": "TEAM_BRAVE_KEY"})
+    );
+    let validated = ok(home, &["validate", "--client", "claude-desktop"]);
+    assert!(!validated.contains("PLAINTEXT_SECRET"), "{validated}");
+    ok(home, &["publish", "--client", "claude-desktop"]);
+
+    // Not on the machine: the deploy refuses and writes nothing.
+    let refused = json_error(home, &["deploy", "--client", "claude-desktop"]);
+    assert_eq!(refused["code"], "SECRET_UNRESOLVED", "{refused}");
+    let config = home.join("user/.config/Claude/claude_desktop_config.json");
+    assert!(!config.exists());
+
+    // A secrets file others may read is refused.
+    let secrets = home.join("secrets.json");
+    std::fs::write(&secrets, format!(r#"{{"TEAM_BRAVE_KEY": "{VALUE}"}}"#)).unwrap();
+    std::fs::set_permissions(&secrets, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let open = json_error(home, &["deploy", "--client", "claude-desktop"]);
+    assert!(
+        open["detail"].as_str().unwrap().contains("chmod 600"),
+        "{open}"
+    );
+    assert!(!open.to_string().contains(VALUE));
+
+    std::fs::set_permissions(&secrets, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = run(home, &["deploy", "--client", "claude-desktop"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for stream in [&out.stdout, &out.stderr] {
+        assert!(
+            !String::from_utf8_lossy(stream).contains(VALUE),
+            "the output holds the value"
+        );
+    }
+    let file: Value = serde_json::from_str(&std::fs::read_to_string(&config).unwrap()).unwrap();
+    assert_eq!(
+        file["mcpServers"]["brave-search"]["env"]["BRAVE_API_KEY"],
+        VALUE
+    );
+    let history = ok(home, &["history", "--client", "claude-desktop", "--json"]);
+    assert!(!history.contains(VALUE));
+    let stored = store_bytes(home);
+    assert!(stored.contains("TEAM_BRAVE_KEY"), "the reference is stored");
+    assert!(!stored.contains(VALUE), "the store's bytes hold the value");
+}
+
+#[test]
+fn import_makes_the_draft_from_the_profiles_own_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path();
+    let cursor = home.join("user/.cursor");
+    std::fs::create_dir_all(&cursor).unwrap();
+    let text = r#"{
+  "mcpServers": {
+    "memory": { "command": "npx", "args": ["-y", "@modelcontextprotocol/server-memory"] },
+    "internal": { "command": "/opt/acme/mcp", "env": { "ACME_TOKEN": "handwritten-token" } }
+  },
+  "other": true
+}
+"#;
+    std::fs::write(cursor.join("mcp.json"), text).unwrap();
+    let imported = json(home, &["import", "--client", "cursor"]);
+    assert_eq!(
+        imported["linked"],
+        serde_json::json!({"memory": "memory"}),
+        "{imported}"
+    );
+    assert_eq!(imported["custom"], serde_json::json!(["internal"]));
+    assert_eq!(imported["secrets"][0]["field"], "env.ACME_TOKEN");
+    let shown = ok(home, &["import", "--client", "cursor"]);
+    assert!(
+        shown.contains("internal: env.ACME_TOKEN holds a literal secret"),
+        "{shown}"
+    );
+    assert!(!shown.contains("handwritten-token"), "{shown}");
+    ok(home, &["keys", "init"]);
+    ok(home, &["publish", "--client", "cursor"]);
+    ok(home, &["deploy", "--client", "cursor"]);
+    assert_eq!(
+        std::fs::read_to_string(cursor.join("mcp.json")).unwrap(),
+        text
+    );
 }

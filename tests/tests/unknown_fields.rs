@@ -17,6 +17,9 @@ const COVERED: &[&str] = &[
     "POST /v1/config/diff",
     "POST /v1/keys/initialize",
     "POST /v1/tokens",
+    "POST /v1/servers",
+    "PUT /v1/servers/{server_id}",
+    "POST /v1/config/{client_id}/{profile}/import",
 ];
 
 /// Routes whose body is not a set of fields: `POST /mcp` takes one JSON-RPC message, whose
@@ -298,4 +301,74 @@ fn keys_initialize_refuses_an_unknown_field_on_a_fresh_host() {
     );
 
     client.post("/v1/keys/initialize", &json!({})).expect(200);
+}
+
+/// A `server.json` of a remote server named `io.github.acme/<id>`.
+fn server_json(id: &str) -> Value {
+    json!({
+        "name": format!("io.github.acme/{id}"),
+        "description": "A team server.",
+        "version": "1.0.0",
+        "websiteUrl": "https://acme.example/docs",
+        "remotes": [{"type": "sse", "url": "https://acme.example/sse"}]
+    })
+}
+
+#[test]
+fn add_server_refuses_an_unknown_field_and_adds_nothing() {
+    let client = target().client();
+    let id = unique_id("uf-server");
+    let mut wrong = server_json(&id);
+    wrong["registry_type"] = json!("npm");
+    assert_unknown_field(&client.post("/v1/servers", &wrong), "registry_type");
+    let mut nested = server_json(&id);
+    nested["remotes"][0]["transport_type"] = json!("sse");
+    assert_unknown_field(
+        &client.post("/v1/servers", &nested),
+        "remotes[0].transport_type",
+    );
+    client.get(&format!("/v1/servers/{id}")).expect(404);
+
+    client.post("/v1/servers", &server_json(&id)).expect(201);
+    client.delete(&format!("/v1/servers/{id}")).expect(200);
+}
+
+#[test]
+fn replace_server_refuses_an_unknown_field_and_replaces_nothing() {
+    let client = target().client();
+    let id = unique_id("uf-put-server");
+    let path = format!("/v1/servers/{id}");
+    let put = |body: &Value| {
+        client.request(
+            "PUT",
+            &path,
+            &[("Content-Type", "application/json")],
+            Some(body.to_string().as_bytes()),
+        )
+    };
+    let mut wrong = server_json(&id);
+    wrong["Title"] = json!("x");
+    assert_unknown_field(&put(&wrong), "Title");
+    let mut named = server_json(&id);
+    named["server_id"] = json!(id);
+    assert_unknown_field(&put(&named), "server_id");
+    client.get(&path).expect(404);
+
+    put(&server_json(&id)).expect(200);
+    client.delete(&path).expect(200);
+}
+
+#[test]
+fn import_refuses_an_unknown_field_and_makes_no_draft() {
+    let client = target().client();
+    let profile = unique_id("uf-import");
+    let path = config_path(CLIENT, &profile, "/import");
+    let text = r#"{"mcpServers": {"tool": {"command": "tool", "args": []}}}"#;
+    let r = client.post(&path, &json!({ "text": text, "file": "x.json" }));
+    assert_unknown_field(&r, "file");
+    let after = draft(&client, CLIENT, &profile);
+    assert!(entries(&after).is_empty(), "nothing imported: {after}");
+
+    let imported = client.post(&path, &json!({ "text": text })).expect(200);
+    assert_eq!(imported["custom"], json!(["tool"]), "{imported}");
 }

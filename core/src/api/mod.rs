@@ -328,14 +328,22 @@ fn answer<S: Store + ?Sized>(
         Route::ListClients => call(req, store, ports, clients::list),
         Route::ListProfiles => call(req, store, ports, clients::profiles),
         Route::PutProfile => call(req, store, ports, clients::set_profile),
-        Route::ListServers if req.query.is_none_or(str::is_empty) => Ok(whole_catalog()),
+        Route::ListServers
+            if req.query.is_none_or(str::is_empty) && servers::builtin_only(store)? =>
+        {
+            Ok(builtin_catalog())
+        }
         Route::ListServers => call(req, store, ports, servers::search),
         Route::GetServer => call(req, store, ports, servers::describe),
+        Route::AddServer => call(req, store, ports, servers::add),
+        Route::ReplaceServer => call(req, store, ports, servers::replace),
+        Route::DeleteServer => call(req, store, ports, servers::delete),
         Route::Diff => call(req, store, ports, configs::diff),
         Route::DraftAdd => call(req, store, ports, drafts::add),
         Route::DraftRemove => call(req, store, ports, drafts::remove),
         Route::DraftGet => call(req, store, ports, drafts::view),
         Route::DraftClear => call(req, store, ports, drafts::clear),
+        Route::Import => call(req, store, ports, drafts::import),
         Route::Validate => call(req, store, ports, drafts::validate),
         Route::Publish => call(req, store, ports, artifacts::publish),
         Route::LatestConfig => call(req, store, ports, artifacts::latest),
@@ -356,9 +364,10 @@ fn answer<S: Store + ?Sized>(
     }
 }
 
-/// The unfiltered catalog, fixed at build time: serialized once, the same bytes every time.
-fn whole_catalog() -> Response {
+/// The unfiltered catalog of a deployment without team entries, fixed at build time:
+/// serialized once, the same bytes every time.
+fn builtin_catalog() -> Response {
     static ALL: OnceLock<Bytes> = OnceLock::new();
-    let body = ALL.get_or_init(|| reply::json(200, &ops::servers::all()).into_body());
+    let body = ALL.get_or_init(|| reply::json(200, &ops::servers::builtin()).into_body());
     reply::bytes(200, reply::JSON, body.clone())
 }

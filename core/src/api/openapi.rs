@@ -229,6 +229,42 @@ fn doc(route: Route) -> Doc {
             schema::<servers::ServerRef>,
             schema::<crate::catalog::Server>,
         ),
+        Route::Import => d(
+            "importClientFile",
+            "Drafts",
+            "Make the draft from an existing client file",
+            "`text` is the client file's content in the client's format (on the native host, `{}` reads the profile's own file). The draft becomes the file's servers, each kept as it is: `linked` names the catalog server an entry runs (same package and command, or a URL its URL makes), `custom` the others, `secrets` the literal values that look like credentials (give those as `{\"secret\": \"NAME\"}`).",
+            "The draft was made.",
+            schema::<drafts::ImportFile>,
+            schema::<drafts::DraftImported>,
+        ),
+        Route::AddServer => d(
+            "addServer",
+            "Servers",
+            "Add a team server to the catalog from its server.json",
+            "The body is a server described in the MCP Registry's `server.json` format (schema 2025-12-11). It is mapped onto a catalog entry (first npm, pypi or oci stdio package, else the first remote) with `origin: team`, under the id its `name` ends with. A `server.json` the catalog cannot honour is a 400 `SERVER_JSON_INVALID` naming the field and why; an id already in the catalog is a 409.",
+            "The entry was added.",
+            schema::<crate::registry::ServerJson>,
+            schema::<servers::ServerChanged>,
+        ),
+        Route::ReplaceServer => d(
+            "replaceServer",
+            "Servers",
+            "Add or replace a team server under a chosen id",
+            "Like `POST /v1/servers`, under `server_id`. Built-in entries are read-only: their ids are a 409 `SERVER_READ_ONLY`.",
+            "The entry was added or replaced.",
+            schema::<servers::ReplaceServer>,
+            schema::<servers::ServerChanged>,
+        ),
+        Route::DeleteServer => d(
+            "deleteServer",
+            "Servers",
+            "Remove a team server from the catalog",
+            "Drafts and artifacts holding it keep their entries. Built-in entries are read-only: 409 `SERVER_READ_ONLY`.",
+            "The entry was removed.",
+            schema::<servers::ServerRef>,
+            schema::<servers::ServerChanged>,
+        ),
         Route::InitKeys => d(
             "initializeKeys",
             "Keys",
@@ -608,7 +644,14 @@ fn error_kinds(spec: &RouteSpec) -> Vec<ErrorKind> {
     kinds.push(ErrorKind::MethodNotAllowed);
     if matches!(
         spec.route,
-        Route::DraftAdd | Route::Publish | Route::Deploy | Route::InitKeys
+        Route::DraftAdd
+            | Route::Publish
+            | Route::Deploy
+            | Route::InitKeys
+            | Route::AddServer
+            | Route::ReplaceServer
+            | Route::DeleteServer
+            | Route::Import
     ) {
         kinds.push(ErrorKind::Conflict);
     }
@@ -1403,6 +1446,14 @@ mod tests {
             404
         );
         assert_eq!(api.call("DELETE", &format!("{draft}/draft"), "").0, 200);
+        let file = r#"{"text": "{\"mcpServers\": {\"x\": {\"command\": \"x\"}}}"}"#;
+        assert_eq!(api.call("POST", &format!("{draft}/import"), file).0, 200);
+        assert_eq!(
+            api.call("POST", &format!("{draft}/import"), r#"{"text": "{"}"#)
+                .0,
+            409
+        );
+        assert_eq!(api.call("DELETE", &format!("{draft}/draft"), "").0, 200);
 
         let diff = r#"{"config1": {"mcpServers": {"a": {"command": "x"}}}, "config2": {"mcpServers": {}}}"#;
         assert_eq!(api.call("POST", "/v1/config/diff", diff).0, 200);
@@ -1422,6 +1473,19 @@ mod tests {
             200
         );
         assert_eq!(api.call("GET", "/v1/servers/no-such", "").0, 404);
+        let team = r#"{"name": "io.github.acme/notes", "description": "Notes.", "version": "1.0.0",
+            "websiteUrl": "https://acme.example/notes",
+            "remotes": [{"type": "sse", "url": "https://notes.acme.example/sse",
+              "headers": [{"name": "X-Api-Key", "isSecret": true, "isRequired": true}]}]}"#;
+        assert_eq!(api.call("POST", "/v1/servers", team).0, 201);
+        assert_eq!(api.call("POST", "/v1/servers", team).0, 409);
+        assert_eq!(api.call("POST", "/v1/servers", "{}").0, 400);
+        assert_eq!(api.call("GET", "/v1/servers", "").0, 200);
+        assert_eq!(api.call("GET", "/v1/servers/notes", "").0, 200);
+        assert_eq!(api.call("PUT", "/v1/servers/notes", team).0, 200);
+        assert_eq!(api.call("PUT", "/v1/servers/memory", team).0, 409);
+        assert_eq!(api.call("DELETE", "/v1/servers/notes", "").0, 200);
+        assert_eq!(api.call("DELETE", "/v1/servers/notes", "").0, 404);
 
         let (status, created) = api.call(
             "POST",

@@ -33,6 +33,8 @@ pub enum Route {
     DraftRemove,
     /// `GET /v1/config/{client_id}/{profile_id}/draft`
     DraftGet,
+    /// `POST /v1/config/{client_id}/{profile_id}/import`
+    Import,
     /// `DELETE /v1/config/{client_id}/{profile_id}/draft`
     DraftClear,
     /// `POST /v1/config/{client_id}/{profile_id}/validate`
@@ -49,6 +51,12 @@ pub enum Route {
     ListServers,
     /// `GET /v1/servers/{server_id}`
     GetServer,
+    /// `POST /v1/servers`
+    AddServer,
+    /// `PUT /v1/servers/{server_id}`
+    ReplaceServer,
+    /// `DELETE /v1/servers/{server_id}`
+    DeleteServer,
     /// `POST /v1/keys/initialize`
     InitKeys,
     /// `GET /v1/keys/public`
@@ -141,13 +149,15 @@ const fn spec(
 
 const GET: Method = Method::GET;
 const POST: Method = Method::POST;
+const PUT: Method = Method::PUT;
 const DELETE: Method = Method::DELETE;
 const PUBLIC: Access = Access::Public;
 /// Every `GET`, and `POST /v1/config/diff`: nothing changes.
 const READ: Access = Access::Scope(Scope::Read);
 /// Drafts, validation, creating profiles (a path override needs `admin`: `ops::clients`).
 const EDIT: Access = Access::Scope(Scope::Edit);
-/// Publishing and deploying.
+/// Publishing and deploying, and the deployment's own catalog entries (what machines run
+/// reaches them only through a publish).
 const PUBLISH: Access = Access::Scope(Scope::Publish);
 /// Tokens (listing them too: a machine that pulls configs must not see the other tokens) and
 /// signing keys.
@@ -169,6 +179,7 @@ pub static ROUTES: &[RouteSpec] = &[
     spec(POST, "/v1/config/{client_id}/{profile_id}/draft/remove", Route::DraftRemove, EDIT, Input::Body, 200),
     spec(GET, "/v1/config/{client_id}/{profile_id}/draft", Route::DraftGet, READ, Input::Path, 200),
     spec(DELETE, "/v1/config/{client_id}/{profile_id}/draft", Route::DraftClear, EDIT, Input::Path, 200),
+    spec(POST, "/v1/config/{client_id}/{profile_id}/import", Route::Import, EDIT, Input::OptionalBody, 200),
     spec(POST, "/v1/config/{client_id}/{profile_id}/validate", Route::Validate, EDIT, Input::OptionalBody, 200),
     spec(POST, "/v1/config/{client_id}/{profile_id}/publish", Route::Publish, PUBLISH, Input::OptionalBody, 200),
     spec(POST, "/v1/config/{client_id}/{profile_id}/deploy", Route::Deploy, PUBLISH, Input::OptionalBody, 200),
@@ -176,6 +187,9 @@ pub static ROUTES: &[RouteSpec] = &[
     spec(GET, "/v1/config/{client_id}/{profile_id}/deployed", Route::Deployed, READ, Input::Path, 200),
     spec(GET, "/v1/servers", Route::ListServers, READ, Input::Query, 200),
     spec(GET, "/v1/servers/{server_id}", Route::GetServer, READ, Input::Path, 200),
+    spec(POST, "/v1/servers", Route::AddServer, PUBLISH, Input::Body, 201),
+    spec(PUT, "/v1/servers/{server_id}", Route::ReplaceServer, PUBLISH, Input::Body, 200),
+    spec(DELETE, "/v1/servers/{server_id}", Route::DeleteServer, PUBLISH, Input::Path, 200),
     spec(POST, "/v1/keys/initialize", Route::InitKeys, ADMIN, Input::OptionalBody, 200),
     spec(GET, "/v1/keys/public", Route::PublicKey, READ, Input::Path, 200),
     spec(POST, "/v1/tokens", Route::CreateToken, ADMIN, Input::OptionalBody, 201),
@@ -360,6 +374,7 @@ mod tests {
                 (_, Route::InitKeys) => ADMIN,
                 (&Method::GET, _) | (_, Route::Diff) => READ,
                 (_, Route::Publish | Route::Deploy) => PUBLISH,
+                (_, Route::AddServer | Route::ReplaceServer | Route::DeleteServer) => PUBLISH,
                 _ => EDIT,
             };
             assert_eq!(spec.access, expected, "{} {}", spec.method, spec.path);

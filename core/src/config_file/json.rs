@@ -175,3 +175,39 @@ pub(super) fn servers(client: &Client, text: &str) -> Result<Option<Value>> {
         },
     }
 }
+
+/// `text` with a `promptString` input (`password: true`) in its top-level list `field` for each
+/// secret in `names` that has none yet (VS Code's `inputs`, which `${input:NAME}` refers to);
+/// inputs already there, whoever wrote them, stay as they are. A `field` that is not a list is
+/// left alone.
+pub(super) fn with_inputs(
+    client: &Client,
+    text: &str,
+    field: &str,
+    names: &std::collections::BTreeSet<String>,
+) -> Result<String> {
+    let (root, object) = parse(client, text)?;
+    let Some(inputs) = object.array_value_or_create(field) else {
+        return Ok(text.to_owned());
+    };
+    let have: std::collections::BTreeSet<String> = inputs
+        .elements()
+        .iter()
+        .filter_map(|e| e.to_serde_value())
+        .filter_map(|e| e.get("id").and_then(Value::as_str).map(str::to_owned))
+        .collect();
+    for name in names.iter().filter(|n| !have.contains(*n)) {
+        inputs.append(CstInputValue::Object(vec![
+            ("type".into(), CstInputValue::String("promptString".into())),
+            ("id".into(), CstInputValue::String(name.clone())),
+            (
+                "description".into(),
+                CstInputValue::String(format!(
+                    "{name} (a secret mcp-orchestration does not store)"
+                )),
+            ),
+            ("password".into(), CstInputValue::Bool(true)),
+        ]));
+    }
+    Ok(root.to_string())
+}

@@ -13,7 +13,7 @@ use serde_json::{Map, Value, json};
 
 use crate::client::{Client, Layout};
 use crate::error::{Code, Error, Result};
-use crate::render::is_foreign;
+use crate::render::{self, is_foreign};
 
 /// What a merge did (or would do) to the entries of the servers block, by name, sorted.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
@@ -85,7 +85,9 @@ pub(super) fn plan(
                 foreign.insert(name);
                 continue;
             }
-            Some(old) if *old == entry => &mut changes.unchanged,
+            Some(old) if *old == entry || render::same_server(client, old, entry) => {
+                &mut changes.unchanged
+            }
             Some(_) if claim.adopt || claim.owned.contains(name) => &mut changes.updated,
             Some(_) => {
                 unowned.insert(name);
@@ -228,7 +230,14 @@ impl<'a> Walk<'a> {
             return Fate::Keep;
         }
         match self.block.iter().find(|(n, _)| *n == name) {
-            Some(&(n, entry)) if self.placed.insert(n) => Fate::Write(entry),
+            // An entry that already runs the same server (written by hand, say) stays as it is.
+            Some(&(n, entry)) if self.placed.insert(n) => {
+                if current != entry && render::same_server(self.client, current, entry) {
+                    Fate::Keep
+                } else {
+                    Fate::Write(entry)
+                }
+            }
             Some(_) => Fate::Drop,
             None if self.remove.contains(name) => Fate::Drop,
             None => Fate::Keep,

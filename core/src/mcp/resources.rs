@@ -13,7 +13,6 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use super::{INTERNAL_ERROR, INVALID_PARAMS, RESOURCE_NOT_FOUND, RpcError};
-use crate::catalog;
 use crate::error::{ErrorKind, Result};
 use crate::ops::{ProfileRef, artifacts, drafts, servers};
 use crate::ports::Ports;
@@ -37,7 +36,7 @@ pub fn list<S: Store + ?Sized>(store: &S) -> Result<Value, RpcError> {
         "Server catalog".into(),
         "Every MCP server that can be added to a config.",
     )];
-    for server in catalog::catalog().servers() {
+    for server in records::catalog(store).map_err(internal)?.servers() {
         out.push(entry(
             format!("{SCHEME}catalog/{}", server.server_id),
             format!("catalog/{}", server.server_id),
@@ -107,7 +106,11 @@ pub fn read<S: Store + ?Sized>(
         profile_id: profile.to_owned(),
     };
     let value = match parts.as_slice() {
-        ["catalog"] => json_of(Ok(servers::all())),
+        ["catalog"] => json_of(servers::search(
+            store,
+            ports,
+            servers::SearchServers::default(),
+        )),
         ["catalog", id] => json_of(servers::describe(
             store,
             ports,

@@ -15,6 +15,7 @@ use crate::id;
 use crate::payload::Payload;
 use crate::ports::{ClientFiles, Ports};
 use crate::records::{self, Deployment, Ownership, Publication};
+use crate::render;
 use crate::store::{Batch, Store};
 use crate::timestamp::Timestamp;
 use crate::validate::{self, Issue};
@@ -474,7 +475,10 @@ pub(super) fn into_file<S: Store + ?Sized>(
     let path = client.confined_path(override_path.as_deref(), files)?;
     let owned = owned_entries(store, client, profile, &path)?;
     let existing = files.read(&path)?;
-    let merged = config_file::merge(client, existing.as_deref(), payload, &owned, adopt)?;
+    // Secrets the client's file cannot refer to are filled in here, on the machine that
+    // writes the file: their values never reach the store.
+    let filled = render::fill_secrets(client, payload, &|name| files.secret(name))?;
+    let merged = config_file::merge(client, existing.as_deref(), &filled, &owned, adopt)?;
     let backup = if dry_run || existing.as_deref() == Some(merged.text.as_str()) {
         None
     } else {

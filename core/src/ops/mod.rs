@@ -29,12 +29,16 @@ use crate::id;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Outcome {
-    /// A server entry was added to a draft.
+    /// A server entry was added to a draft, or a team entry to the catalog.
     Added,
-    /// A server entry was removed from a draft.
+    /// A team catalog entry was replaced.
+    Updated,
+    /// A server entry was removed from a draft, or a team entry from the catalog.
     Removed,
     /// A draft was cleared.
     Cleared,
+    /// A draft was made from a client file's servers.
+    Imported,
     /// A draft was published as an artifact.
     Published,
     /// An artifact was deployed.

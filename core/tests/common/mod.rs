@@ -20,6 +20,8 @@ pub struct Files {
     pub writes: Cell<usize>,
     /// Folders allowed besides the home.
     pub allowed: RefCell<Vec<String>>,
+    /// The machine's secrets, by name.
+    pub secrets: RefCell<BTreeMap<String, String>>,
 }
 
 impl ClientFiles for Files {
@@ -54,6 +56,9 @@ impl ClientFiles for Files {
             self.files.borrow_mut().insert(backup.clone(), old);
             backup
         }))
+    }
+    fn secret(&self, name: &str) -> Result<Option<String>> {
+        Ok(self.secrets.borrow().get(name).cloned())
     }
 }
 
@@ -97,6 +102,7 @@ pub fn add_to<S: Store + ?Sized>(
             server_id: server_id.into(),
             params: Map::new(),
             env: Map::new(),
+            headers: Map::new(),
             name: None,
         },
     )

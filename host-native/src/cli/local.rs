@@ -44,6 +44,17 @@ pub enum LocalCommand {
     Draft(DraftCommand),
     /// Check a profile's draft against its client's limits; exit status 1 when it is invalid.
     Validate(Scope),
+    /// Make the profile's draft from the servers of an existing client file (default: the
+    /// profile's own file): entries a catalog server runs are linked to it, the rest kept as
+    /// custom entries, and literal values that look like credentials are reported.
+    Import {
+        /// Read this file (in the client's format) instead of the profile's own.
+        #[arg(long, value_name = "PATH")]
+        file: Option<String>,
+        /// The profile, and `--json`.
+        #[command(flatten)]
+        scope: Scope,
+    },
     /// Validate the draft, sign it as an artifact and make it the profile's latest.
     Publish {
         /// What changed, kept in the artifact's metadata.
@@ -165,6 +176,26 @@ pub enum ServersCommand {
         #[command(flatten)]
         output: Output,
     },
+    /// Add a team server to the catalog from an MCP Registry server.json file (as
+    /// POST /v1/servers; with --id, as PUT /v1/servers/ID, which also replaces one).
+    Import {
+        /// The server.json file.
+        file: String,
+        /// The catalog id (default: the part of the file's "name" after its '/').
+        #[arg(long = "id", value_name = "ID")]
+        server_id: Option<String>,
+        /// `--json`.
+        #[command(flatten)]
+        output: Output,
+    },
+    /// Remove a team server from the catalog (built-in servers are read-only).
+    Remove {
+        /// The catalog id.
+        server_id: String,
+        /// `--json`.
+        #[command(flatten)]
+        output: Output,
+    },
 }
 
 /// `draft` subcommands.
@@ -184,6 +215,17 @@ pub enum DraftCommand {
         /// An environment variable of the server; repeat for several.
         #[arg(long = "env", value_name = "KEY=VALUE", value_parser = key_value)]
         env: Vec<(String, String)>,
+        /// An HTTP header of a remote server; repeat for several.
+        #[arg(long = "header", value_name = "NAME=VALUE", value_parser = key_value)]
+        headers: Vec<(String, String)>,
+        /// An env var given as a secret by reference: only SECRET's name is stored, and each
+        /// machine supplies the value (its environment or $MCP_ORCHESTRATION_HOME/secrets.json).
+        #[arg(long = "secret-env", value_name = "KEY=SECRET", value_parser = key_value)]
+        secret_env: Vec<(String, String)>,
+        /// A header given as a secret by reference (the server's declared prefix, such as
+        /// `Bearer `, goes before it).
+        #[arg(long = "secret-header", value_name = "NAME=SECRET", value_parser = key_value)]
+        secret_headers: Vec<(String, String)>,
         /// The profile, and `--json`.
         #[command(flatten)]
         scope: Scope,

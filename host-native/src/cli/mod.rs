@@ -455,6 +455,14 @@ mod tests {
             })
         );
         assert!(parse(&["servers", "show"]).is_err(), "show needs an id");
+        assert_eq!(
+            local(&["servers", "import", "server.json", "--id", "tickets"]),
+            LocalCommand::Servers(ServersCommand::Import {
+                file: "server.json".into(),
+                server_id: Some("tickets".into()),
+                output: TEXT,
+            })
+        );
     }
 
     #[test]
@@ -483,6 +491,9 @@ mod tests {
                     ("extra_path".into(), String::new())
                 ],
                 env: vec![("TOKEN".into(), "x".into())],
+                headers: vec![],
+                secret_env: vec![],
+                secret_headers: vec![],
                 scope: scope("cursor", "default", TEXT),
             })
         );

@@ -3,8 +3,9 @@
 use std::process::ExitCode;
 
 use mcp_orchestration_core::catalog::{ParamType, Server};
-use mcp_orchestration_core::ops::drafts::{self, AddServer, DraftView, RemoveServer};
+use mcp_orchestration_core::ops::drafts::{self, AddServer, DraftView, ImportFile, RemoveServer};
 use mcp_orchestration_core::ops::servers::{self, ServerRef};
+use mcp_orchestration_core::{Code, Error};
 use serde_json::{Map, Number, Value};
 
 use super::output::{issues, table};
@@ -19,6 +20,9 @@ pub(super) fn run(command: DraftCommand) -> ExitCode {
             name,
             params,
             env,
+            headers,
+            secret_env,
+            secret_headers,
             scope,
         } => run_op(
             scope.output,
@@ -37,11 +41,9 @@ pub(super) fn run(command: DraftCommand) -> ExitCode {
                         client_id: scope.client_id,
                         profile_id: scope.profile_id,
                         server_id,
-                        params: typed_params(server, params),
-                        env: env
-                            .into_iter()
-                            .map(|(k, v)| (k, Value::String(v)))
-                            .collect(),
+                        params: typed_params(server.as_deref(), params),
+                        env: settings(env, secret_env),
+                        headers: settings(headers, secret_headers),
                         name,
                     };
                     drafts::add(s, p, input)
@@ -83,6 +85,60 @@ pub(super) fn run(command: DraftCommand) -> ExitCode {
 }
 
 /// `validate`: the report, exit status 1 when the draft is invalid.
+/// `--env`/`--header` values as text and `--secret-*` ones as `{"secret": NAME}`.
+fn settings(text: Vec<(String, String)>, secrets: Vec<(String, String)>) -> Map<String, Value> {
+    text.into_iter()
+        .map(|(k, v)| (k, Value::String(v)))
+        .chain(
+            secrets
+                .into_iter()
+                .map(|(k, name)| (k, serde_json::json!({ "secret": name }))),
+        )
+        .collect()
+}
+
+/// `import`: the draft made from a client file.
+pub(super) fn import(file: Option<String>, scope: Scope) -> ExitCode {
+    run_op(
+        scope.output,
+        |local| {
+            let text = match &file {
+                Some(path) => Some(std::fs::read_to_string(path).map_err(|e| {
+                    Error::new(Code::FileRead, format!("Could not read {path}: {e}"))
+                })?),
+                None => None,
+            };
+            local.write(|s, p| {
+                drafts::import(
+                    s,
+                    p,
+                    ImportFile {
+                        client_id: scope.client_id.clone(),
+                        profile_id: scope.profile_id.clone(),
+                        text,
+                    },
+                )
+            })
+        },
+        |imported, _| {
+            let mut text = format!("{}\n", imported.message);
+            for (entry, server) in &imported.linked {
+                text.push_str(&format!("  {entry}: catalog server {server}\n"));
+            }
+            for entry in &imported.custom {
+                text.push_str(&format!("  {entry}: custom entry\n"));
+            }
+            for found in &imported.secrets {
+                text.push_str(&format!(
+                    "  {}: {} holds a literal secret; use draft add --secret-env/--secret-header\n",
+                    found.entry, found.field
+                ));
+            }
+            text
+        },
+    )
+}
+
 pub(super) fn validate(scope: Scope) -> ExitCode {
     let profile = profile_ref(&scope);
     judge(

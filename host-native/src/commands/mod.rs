@@ -35,6 +35,7 @@ pub fn run(command: LocalCommand) -> ExitCode {
         LocalCommand::Servers(c) => servers::run(c),
         LocalCommand::Draft(c) => drafts::run(c),
         LocalCommand::Validate(scope) => drafts::validate(scope),
+        LocalCommand::Import { file, scope } => drafts::import(file, scope),
         LocalCommand::Publish { changelog, scope } => artifacts::publish(changelog, scope),
         LocalCommand::Deploy {
             artifact_id,

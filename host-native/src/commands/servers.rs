@@ -1,10 +1,12 @@
-//! `servers list|show`: `ops::servers`.
+//! `servers list|show|import|remove`: `ops::servers`.
 
 use std::fmt::Write;
 use std::process::ExitCode;
 
-use mcp_orchestration_core::catalog::Server;
-use mcp_orchestration_core::ops::servers::{self, SearchServers, ServerRef};
+use mcp_orchestration_core::catalog::{Origin, Server};
+use mcp_orchestration_core::ops::servers::{self, ReplaceServer, SearchServers, ServerRef};
+use mcp_orchestration_core::registry::ServerJson;
+use mcp_orchestration_core::{Code, Error, Result};
 use serde_json::Value;
 
 use super::output::table;
@@ -37,11 +39,12 @@ pub(super) fn run(command: ServersCommand) -> ExitCode {
                     "No server matches.\n".to_owned()
                 } else {
                     table(
-                        ["ID", "TRANSPORT", "NAME"],
+                        ["ID", "TRANSPORT", "ORIGIN", "NAME"],
                         found.servers.iter().map(|s| {
                             [
                                 s.server_id.clone(),
                                 s.transport.to_string(),
+                                origin(s.origin).to_owned(),
                                 s.display_name.clone(),
                             ]
                         }),
@@ -54,6 +57,55 @@ pub(super) fn run(command: ServersCommand) -> ExitCode {
             |local| local.read(|s, p| servers::describe(s, p, ServerRef { server_id })),
             |server, _| describe(server),
         ),
+        ServersCommand::Import {
+            file,
+            server_id,
+            output,
+        } => run_op(
+            output,
+            |local| {
+                let server = read_server_json(&file)?;
+                local.write(|s, p| match server_id {
+                    Some(server_id) => servers::replace(s, p, ReplaceServer { server_id, server }),
+                    None => servers::add(s, p, server),
+                })
+            },
+            |changed, _| format!("{}\n", changed.message),
+        ),
+        ServersCommand::Remove { server_id, output } => run_op(
+            output,
+            |local| local.write(|s, p| servers::delete(s, p, ServerRef { server_id })),
+            |changed, _| format!("{}\n", changed.message),
+        ),
+    }
+}
+
+/// The `server.json` in `path`; a field it should not have is named as the API names it.
+fn read_server_json(path: &str) -> Result<ServerJson> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::new(Code::FileRead, format!("Could not read {path}: {e}")))?;
+    let fields = match serde_json::from_str::<Value>(&text) {
+        Ok(Value::Object(fields)) => fields,
+        Ok(_) => {
+            return Err(Error::new(
+                Code::InvalidBody,
+                format!("{path} does not hold a JSON object"),
+            ));
+        }
+        Err(e) => {
+            return Err(Error::new(
+                Code::InvalidJson,
+                format!("Invalid JSON in {path}: {e}"),
+            ));
+        }
+    };
+    mcp_orchestration_core::api::input::from_fields(fields)
+}
+
+fn origin(origin: Origin) -> &'static str {
+    match origin {
+        Origin::Builtin => "built-in",
+        Origin::Team => "team",
     }
 }
 
@@ -107,7 +159,28 @@ fn describe(server: &Server) -> String {
             rows,
         )));
     }
-    let _ = writeln!(text, "\nDocs: {}", server.documentation_url);
+    if !server.headers.is_empty() {
+        text.push_str("\nHeaders (draft add --header NAME=VALUE):\n");
+        let rows = server.headers.iter().map(|h| {
+            [
+                h.name.clone(),
+                required(h.required),
+                if h.secret { "secret" } else { "-" }.to_owned(),
+                h.prefix.clone().unwrap_or_else(|| "-".to_owned()),
+                h.description.clone(),
+            ]
+        });
+        text.push_str(&indent(&table(
+            ["NAME", "REQUIRED", "SECRET", "PREFIX", "DESCRIPTION"],
+            rows,
+        )));
+    }
+    let _ = writeln!(
+        text,
+        "\nOrigin: {}\nDocs: {}",
+        origin(server.origin),
+        server.documentation_url
+    );
     text
 }
 

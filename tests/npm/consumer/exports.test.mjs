@@ -17,8 +17,8 @@ const vectors = JSON.parse(readFileSync(process.env.NPM_TEST_VECTORS, 'utf8'));
 
 const EXPORTS = [
   'artifactId', 'canonicalize', 'catalog', 'clients', 'diffConfigs', 'getServer',
-  'readClientConfig', 'renderClientConfig', 'renderEntry', 'searchServers', 'validateConfig',
-  'verifyArtifact', 'version',
+  'importClientFile', 'readClientConfig', 'renderClientConfig', 'renderEntry', 'searchServers',
+  'serverFromJson', 'validateConfig', 'verifyArtifact', 'version',
 ];
 
 /** Asserts that `fn` throws a JS Error with `code` (and a message matching `message`). */
@@ -335,5 +335,51 @@ describe('client config files', () => {
   test('an empty file, or one without servers, holds an empty payload', () => {
     assert.deepEqual(core.readClientConfig('claude-desktop', ''), { mcpServers: {} });
     assert.deepEqual(core.readClientConfig('claude-desktop', '{"theme": "dark"}'), { mcpServers: {} });
+  });
+});
+
+describe('teams: server.json, import and secrets', () => {
+  const serverJson = {
+    $schema: 'https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json',
+    name: 'io.github.acme/tickets',
+    description: "Acme's ticket search.",
+    version: '2.3.0',
+    repository: { url: 'https://github.com/acme/tickets-mcp', source: 'github' },
+    packages: [{
+      registryType: 'npm', identifier: '@acme/tickets-mcp', version: '2.3.0',
+      transport: { type: 'stdio' },
+      environmentVariables: [{ name: 'ACME_TOKEN', isRequired: true, isSecret: true }],
+    }],
+  };
+
+  test('serverFromJson() maps a server.json, or throws naming the field', () => {
+    const server = core.serverFromJson(serverJson);
+    assert.equal(server.server_id, 'tickets');
+    assert.equal(server.origin, 'team');
+    assert.deepEqual(server.args, ['-y', '@acme/tickets-mcp@2.3.0']);
+    assert.equal(server.env[0].secret, true);
+    assert.equal(core.serverFromJson(serverJson, 'acme-tickets').server_id, 'acme-tickets');
+    const nuget = { ...serverJson, packages: [{ ...serverJson.packages[0], registryType: 'nuget' }] };
+    throwsCode(() => core.serverFromJson(nuget), 'SERVER_JSON_INVALID', /packages\[0\]\.registryType/);
+  });
+
+  test('importClientFile() links catalog servers and reports literal secrets', () => {
+    const text = JSON.stringify({ mcpServers: {
+      memory: { command: 'npx', args: ['-y', '@modelcontextprotocol/server-memory'] },
+      mine: { command: 'mine', args: [], env: { MINE_TOKEN: 'literal' } },
+    } });
+    const imported = core.importClientFile('cursor', text);
+    assert.deepEqual(imported.linked, { memory: 'memory' });
+    assert.deepEqual(imported.custom, ['mine']);
+    assert.deepEqual(imported.secrets, [{ entry: 'mine', field: 'env.MINE_TOKEN' }]);
+  });
+
+  test('a secret reference renders in each client\'s own syntax', () => {
+    const entry = core.renderEntry('brave-search', { env: { BRAVE_API_KEY: { secret: 'BRAVE_API_KEY' } } });
+    assert.deepEqual(entry.env, { BRAVE_API_KEY: { secret: 'BRAVE_API_KEY' } });
+    const payload = { mcpServers: { brave: entry } };
+    assert.match(core.renderClientConfig('cursor', payload), /"\$\{env:BRAVE_API_KEY\}"/);
+    assert.match(core.renderClientConfig('claude-code', payload), /"\$\{BRAVE_API_KEY\}"/);
+    throwsCode(() => core.renderClientConfig('claude-desktop', payload), 'SECRET_UNRESOLVED');
   });
 });
