@@ -10,6 +10,7 @@
 
 use std::sync::{PoisonError, RwLock};
 
+use mcp_orchestration_core::api::lockout::Lockout;
 use mcp_orchestration_core::api::{self, Host, Settings};
 use mcp_orchestration_core::usage::Usage;
 use mcp_orchestration_core::{Ports, Result, Scope, token};
@@ -28,6 +29,7 @@ pub struct App {
     settings: Settings,
     usage: Usage,
     usage_gate: RwLock<()>,
+    lockout: Lockout,
 }
 
 impl App {
@@ -40,6 +42,7 @@ impl App {
             settings,
             usage: Usage::new(),
             usage_gate: RwLock::new(()),
+            lockout: Lockout::new(),
         }
     }
 
@@ -51,6 +54,16 @@ impl App {
     /// The signing keys' location.
     pub fn keyring(&self) -> &FileKeyring {
         &self.keyring
+    }
+
+    /// The host settings.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Wrong credentials counted and addresses blocked (see [`crate::lockout`]).
+    pub fn lockout(&self) -> &Lockout {
+        &self.lockout
     }
 
     /// The client config files deploys write.

@@ -14,6 +14,7 @@ pub mod commands;
 pub mod files;
 pub mod home;
 pub mod keyring;
+pub mod lockout;
 pub mod mcp_stdio;
 pub mod pins;
 pub mod remote;

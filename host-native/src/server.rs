@@ -25,6 +25,7 @@ use crate::app::App;
 use crate::cli::ServeArgs;
 use crate::files::FsClientFiles;
 use crate::home::Home;
+use crate::lockout;
 
 /// How often token usage counted in memory is saved to the store.
 pub const FLUSH_EVERY: Duration = Duration::from_secs(10);
@@ -97,9 +98,12 @@ async fn serve(args: &ServeArgs, app: Arc<App>) -> anyhow::Result<()> {
     }
 
     let flusher = tokio::spawn(flush_periodically(Arc::clone(&app)));
-    let served = axum::serve(listener, router(Arc::clone(&app)))
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let served = axum::serve(
+        listener,
+        router(Arc::clone(&app)).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await;
     flusher.abort();
     flush(&app).await;
     served.context("the server stopped")?;
@@ -142,7 +146,11 @@ pub fn router(app: Arc<App>) -> Router {
 }
 
 async fn answer(State(app): State<Arc<App>>, req: axum::extract::Request) -> http::Response<Body> {
+    let peer = lockout::peer(&req);
     let (parts, body) = req.into_parts();
+    if let Some(refused) = lockout::refused(&app, peer, &parts.headers) {
+        return refused.map(Body::from);
+    }
     let body = match read_body(body).await {
         Ok(body) => body,
         Err(e) => {
@@ -154,8 +162,9 @@ async fn answer(State(app): State<Arc<App>>, req: axum::extract::Request) -> htt
         }
     };
     let req = http::Request::from_parts(parts, body);
-    match tokio::task::spawn_blocking(move || app.answer(req)).await {
-        Ok(res) => res.map(Body::from),
+    let answering = Arc::clone(&app);
+    match tokio::task::spawn_blocking(move || answering.answer(req)).await {
+        Ok(res) => lockout::counted(&app, peer, res).map(Body::from),
         Err(e) => {
             tracing::error!("request handler failed: {e}");
             let err = Error::new(
