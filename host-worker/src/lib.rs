@@ -76,7 +76,15 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
             isolate.schedule_report(&env, &ctx);
             exchange::write_response(answer)
         }
-        Outcome::Forward(request) => forward(&isolate, &env, request, &url, now).await,
+        Outcome::Forward(request) => {
+            let answer = forward(&isolate, &env, request, &url, now).await?;
+            if answer.status_code() == 429 {
+                // The object's lockout refused the address (the core's only 429): refuse it here
+                // too, on the routes answered at the edge.
+                isolate.lockout.block(peer, now);
+            }
+            Ok(answer)
+        }
     }
 }
 
