@@ -396,7 +396,7 @@ impl Client {
                 Err(_) if !raw.is_empty() => break,
                 Err(e) => panic!("{what}: reading the answer failed: {e}"),
             }
-            if response_complete(&raw) {
+            if response_complete(&raw, method == "HEAD") {
                 break;
             }
         }
@@ -406,11 +406,15 @@ impl Client {
     }
 }
 
-/// Whether `raw` holds a full HTTP/1.1 response with a `Content-Length` body.
-fn response_complete(raw: &[u8]) -> bool {
+/// Whether `raw` holds a full HTTP/1.1 response with a `Content-Length` body (none when it
+/// answers a `HEAD`).
+fn response_complete(raw: &[u8], head: bool) -> bool {
     let Some(end) = raw.windows(4).position(|w| w == b"\r\n\r\n") else {
         return false;
     };
+    if head {
+        return true;
+    }
     let head = String::from_utf8_lossy(&raw[..end]).to_ascii_lowercase();
     head.lines()
         .find_map(|l| {
@@ -443,6 +447,9 @@ fn parse_raw_response(what: String, raw: &[u8]) -> Reply {
         .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
         .collect();
     let mut body = raw[end + 4..].to_vec();
+    if what.starts_with("HEAD ") {
+        body.clear();
+    }
     if let Some(len) = headers
         .iter()
         .find(|(k, _)| k == "content-length")
