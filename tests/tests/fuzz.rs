@@ -278,13 +278,43 @@ fn send(host: &Guessable, raw: &Raw) -> Option<Answer> {
     stream.set_write_timeout(Some(Duration::from_secs(20))).ok();
     // A host may answer and close before reading everything: a failed write is not a failure.
     let _ = stream.write_all(&wire);
+    let head_request = raw.method == b"HEAD";
     let mut got = Vec::new();
-    if let Err(e) = stream.read_to_end(&mut got) {
-        assert!(
-            !got.is_empty() || e.kind() != std::io::ErrorKind::WouldBlock,
-            "no answer within 20 s to {raw:?}"
-        );
+    let mut buf = [0u8; 16384];
+    // Read until the answer is whole (a host may keep the connection open after it).
+    let (end, mut answer) = loop {
+        if let Some((end, answer)) = parse_head(&got) {
+            let length = answer
+                .header("content-length")
+                .and_then(|v| v.parse::<usize>().ok());
+            let bodiless = head_request || answer.status == 204 || answer.status == 304;
+            if bodiless || length.is_some_and(|len| got.len() >= end + 4 + len) {
+                break (end, answer);
+            }
+        }
+        match stream.read(&mut buf) {
+            Ok(0) => break parse_head(&got)?,
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+            Err(e) if got.is_empty() && e.kind() == std::io::ErrorKind::WouldBlock => {
+                panic!("no answer within 20 s to {raw:?}")
+            }
+            // Reset before any answer: the host refused the request by closing.
+            Err(_) if got.is_empty() => return None,
+            Err(e) => panic!(
+                "the answer to {raw:?} broke off ({e}): {:?}",
+                String::from_utf8_lossy(&got)
+            ),
+        }
+    };
+    if !head_request {
+        answer.body = got[end + 4..].to_vec();
     }
+    Some(answer)
+}
+
+/// The end of the head and the answer in `got` (status and headers, names lowercased; no body
+/// yet), once its head has arrived.
+fn parse_head(got: &[u8]) -> Option<(usize, Answer)> {
     let end = got.windows(4).position(|w| w == b"\r\n\r\n")?;
     let head = String::from_utf8_lossy(&got[..end]).into_owned();
     let mut lines = head.split("\r\n");
@@ -297,11 +327,12 @@ fn send(host: &Guessable, raw: &Raw) -> Option<Answer> {
         .filter_map(|l| l.split_once(':'))
         .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
         .collect();
-    Some(Answer {
+    let answer = Answer {
         status,
         headers,
-        body: got[end + 4..].to_vec(),
-    })
+        body: Vec::new(),
+    };
+    Some((end, answer))
 }
 
 /// An error answer of the host's own code: the JSON error shape (a `HEAD` answer has no body).
