@@ -79,6 +79,8 @@ pub enum ErrorKind {
     Conflict,
     /// The body is larger than the limit (413).
     PayloadTooLarge,
+    /// The caller's address sent too many wrong credentials and must wait (429).
+    TooManyRequests,
     /// The server is at a limit of its own and asks the client to retry later (503).
     Unavailable,
     /// A stored value or a host facility failed (500); never caused by request input.
@@ -96,6 +98,7 @@ impl ErrorKind {
             Self::MethodNotAllowed => 405,
             Self::Conflict => 409,
             Self::PayloadTooLarge => 413,
+            Self::TooManyRequests => 429,
             Self::Unavailable => 503,
             Self::Internal => 500,
         }
@@ -111,6 +114,7 @@ impl ErrorKind {
             Self::MethodNotAllowed => "MethodNotAllowed",
             Self::Conflict => "Conflict",
             Self::PayloadTooLarge => "PayloadTooLarge",
+            Self::TooManyRequests => "TooManyRequests",
             Self::Unavailable => "ServiceUnavailable",
             Self::Internal => "InternalError",
         }
@@ -165,6 +169,7 @@ registry! {
     // Auth
     AuthenticationRequired = ("AUTHENTICATION_REQUIRED", Unauthorized, "No credentials were sent: use `Authorization: Bearer <token>` or `X-API-Key`."),
     InvalidCredentials = ("INVALID_CREDENTIALS", Unauthorized, "The token is unknown, revoked or expired, or the API key is wrong."),
+    TooManyFailedAttempts = ("TOO_MANY_FAILED_ATTEMPTS", TooManyRequests, "More than 100 wrong credentials came from this address within a minute: its requests are refused, right credentials too, until `Retry-After` seconds have passed."),
     InsufficientScope = ("INSUFFICIENT_SCOPE", Forbidden, "The token is valid but its scope does not allow this request; `required_scope` names the scope needed."),
     // MCP over Streamable HTTP
     OriginNotAllowed = ("ORIGIN_NOT_ALLOWED", Forbidden, "The request's Origin may not use /mcp: only the server's own and origins listed explicitly may."),

@@ -21,7 +21,7 @@ pub struct Usage {
 }
 
 /// Uses of one token not yet written to the store.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Pending {
     /// The token's id.
     pub token_id: String,

@@ -15,6 +15,7 @@
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{PoisonError, RwLock};
 
+use mcp_orchestration_core::api::lockout::Lockout;
 use mcp_orchestration_core::api::{self, Host, Settings, SharedAnswers};
 use mcp_orchestration_core::usage::Usage;
 use mcp_orchestration_core::{Code, Error, Ports, Result, Scope, token};
@@ -36,6 +37,7 @@ pub struct App {
     shared: SharedAnswers,
     /// The store's data version when other writers were last looked for.
     seen_version: AtomicI64,
+    lockout: Lockout,
 }
 
 impl App {
@@ -50,6 +52,7 @@ impl App {
             usage_gate: RwLock::new(()),
             shared: SharedAnswers::new(),
             seen_version: AtomicI64::new(0),
+            lockout: Lockout::new(),
         }
     }
 
@@ -61,6 +64,16 @@ impl App {
     /// The signing keys' location.
     pub fn keyring(&self) -> &FileKeyring {
         &self.keyring
+    }
+
+    /// The host settings.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Wrong credentials counted and addresses blocked (see [`crate::lockout`]).
+    pub fn lockout(&self) -> &Lockout {
+        &self.lockout
     }
 
     /// The client config files deploys write.

@@ -16,6 +16,7 @@ pub mod console;
 pub mod files;
 pub mod home;
 pub mod keyring;
+pub mod lockout;
 pub mod mcp_stdio;
 pub mod pins;
 pub mod remote;

@@ -35,6 +35,7 @@ use crate::connections::{self, Limits};
 use crate::console;
 use crate::files::FsClientFiles;
 use crate::home::Home;
+use crate::lockout;
 use crate::writes::Writes;
 
 /// How often token usage counted in memory is saved to the store.
@@ -212,9 +213,14 @@ async fn console_asset(state: State<Served>, req: axum::extract::Request) -> htt
     }
 }
 
-/// Reads the body, then answers inline (a read) or through the writer thread (a write).
+/// Reads the body, then answers inline (a read) or through the writer thread (a write), with
+/// the lockout of addresses that guess credentials around it.
 async fn answer(State(served): State<Served>, req: axum::extract::Request) -> http::Response<Body> {
+    let peer = lockout::peer(&req);
     let (parts, body) = req.into_parts();
+    if let Some(refused) = lockout::refused(&served.app, peer, &parts.headers) {
+        return refused.map(Body::from);
+    }
     let body = match read_body(body).await {
         Ok(body) => body,
         Err(e) => {
@@ -231,7 +237,7 @@ async fn answer(State(served): State<Served>, req: axum::extract::Request) -> ht
     } else {
         served.writes.answer(req).await
     };
-    res.map(Body::from)
+    lockout::counted(&served.app, peer, res).map(Body::from)
 }
 
 /// Reads the body, stopping one byte past [`MAX_BODY_BYTES`]: a longer body arrives at the core

@@ -22,29 +22,50 @@ pub(crate) async fn read_request(req: Request) -> worker::Result<api::Request> {
     })
 }
 
-/// A copy of `req` to forward to the Durable Object, its body already read (up to one byte past
-/// [`MAX_BODY_BYTES`], as [`read_request`] does).
+/// The runtime request for `req` (read by [`read_request`]) at `url`, to send to the Durable
+/// Object.
 ///
-/// Forwarding the original would hand the object a stream it stops reading at the limit, and
-/// workerd then drops the object's answer (a 413 arrived with an empty body); a body read here
-/// arrives whole. Length headers are left for the runtime to set for the new body.
-pub(crate) async fn forwardable(req: Request) -> worker::Result<Request> {
+/// The body was read here, so it arrives whole (forwarding the client's stream would hand the
+/// object a stream it stops reading at the limit, and workerd then drops the object's answer).
+/// Length headers are left for the runtime to set for the new body. A `GET` or `HEAD` must come
+/// without a body: the runtime refuses to build one that has one.
+pub(crate) fn runtime_request(req: api::Request, url: &str) -> worker::Result<Request> {
+    let (parts, body) = req.into_parts();
     let init = web_sys::RequestInit::new();
-    init.set_method(&req.inner().method());
+    init.set_method(parts.method.as_str());
     let headers = web_sys::Headers::new()?;
-    for (name, value) in req.headers().entries() {
-        if !name.eq_ignore_ascii_case("content-length")
-            && !name.eq_ignore_ascii_case("transfer-encoding")
-        {
-            headers.append(&name, &value)?;
+    for (name, value) in &parts.headers {
+        if name != http::header::CONTENT_LENGTH && name != http::header::TRANSFER_ENCODING {
+            // Every value came from the runtime as a string.
+            if let Ok(value) = value.to_str() {
+                headers.append(name.as_str(), value)?;
+            }
         }
     }
     init.set_headers(&headers);
-    if req.inner().body().is_some() {
-        let body = read_capped(&req).await?;
+    if !body.is_empty() {
         init.set_body(&js_sys::Uint8Array::from(body.as_ref()));
     }
-    Ok(web_sys::Request::new_with_str_and_init(&req.inner().url(), &init)?.into())
+    Ok(web_sys::Request::new_with_str_and_init(url, &init)?.into())
+}
+
+/// `res` without the header `name`, its body passed on as a stream (a fetched answer's headers
+/// cannot be changed in place).
+pub(crate) fn without_header(res: Response, name: &str) -> worker::Result<Response> {
+    let headers = web_sys::Headers::new()?;
+    for (key, value) in res.headers().entries() {
+        if !key.eq_ignore_ascii_case(name) {
+            headers.append(&key, &value)?;
+        }
+    }
+    let init = web_sys::ResponseInit::new();
+    init.set_status(res.status_code());
+    init.set_headers(&headers);
+    let raw: web_sys::Response = res.into();
+    Ok(
+        web_sys::Response::new_with_opt_readable_stream_and_init(raw.body().as_ref(), &init)?
+            .into(),
+    )
 }
 
 /// The body, up to one byte past [`MAX_BODY_BYTES`]. The rest is still read to its end, in JS and

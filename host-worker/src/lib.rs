@@ -1,11 +1,14 @@
 //! The Cloudflare Workers host of mcp-orchestration.
 //!
-//! A thin translator: the `fetch` event answers the store-less routes (`/health`, `/openapi.json`,
-//! `/docs`, anything outside `/v1` and `/mcp`) with the core directly and forwards every `/v1`
-//! and `/mcp` request to one Durable Object, [`Orchestrator`], whose SQLite storage implements
-//! the core's [`Store`](mcp_orchestration_core::Store). Every rule (auth, CORS, routing, errors) is the
-//! core's; this crate only moves bytes between the Workers runtime and
-//! [`mcp_orchestration_core::api::handle`].
+//! A thin translator. The `fetch` event answers what needs no store in the stateless Worker,
+//! through the core's [`api::edge::handle_at_edge`]: health, the documents, the catalog and the
+//! client registry (the routes the core's route table marks built-in), CORS preflights and errors
+//! that need no store, with the API key or a bearer token whose grant this isolate holds. Every
+//! other request goes to one Durable Object, [`Orchestrator`], whose SQLite storage implements the
+//! core's [`Store`](mcp_orchestration_core::Store); it vouches for bearer tokens ([`relay`]), and
+//! the uses of tokens answered at the edge are passed on to it. Every rule (auth, CORS, routing,
+//! errors, lockout) is the core's; this crate only moves bytes between the Workers runtime and
+//! the core.
 //!
 //! Built for `wasm32-unknown-unknown` by `worker-build --release` (see `wrangler.toml`); it also
 //! compiles for the host so that the workspace's `cargo clippy` and `cargo test` cover it.
@@ -13,16 +16,23 @@
 #![warn(missing_docs, unreachable_pub)]
 
 mod exchange;
+mod guard;
+mod isolate;
 // `#[durable_object]` generates the JS-facing methods of the object, undocumented.
 #[allow(missing_docs)]
 mod object;
+mod relay;
 mod runtime;
 mod sql_store;
 
-use mcp_orchestration_core::MemoryStore;
+use http::HeaderValue;
 use mcp_orchestration_core::api;
-use mcp_orchestration_core::usage::Usage;
-use worker::{Context, Env, Request, Response, Result, event};
+use mcp_orchestration_core::api::edge::Outcome;
+use mcp_orchestration_core::{Clock, Timestamp};
+use worker::{Context, Env, Request, Response, Result, Stub, event};
+
+use crate::isolate::Isolate;
+use crate::runtime::WorkerClock;
 
 pub use object::Orchestrator;
 
@@ -31,46 +41,94 @@ const OBJECT_BINDING: &str = "ORCHESTRATOR";
 /// The one Durable Object instance that holds all state.
 const OBJECT_NAME: &str = "primary";
 
-/// Whether a request path needs the store, so is served by the Durable Object: the `/v1` API,
-/// and `/mcp`, whose sessions are kept in the store.
-fn is_api_path(path: &str) -> bool {
-    path == "/v1" || path.starts_with("/v1/") || path == "/mcp"
+/// The stub of the one Durable Object.
+fn durable_object(env: &Env) -> Result<Stub> {
+    env.durable_object(OBJECT_BINDING)?
+        .id_from_name(OBJECT_NAME)?
+        .get_stub()
 }
 
 #[event(fetch)]
-async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
-    if is_api_path(&req.path()) {
-        let stub = env
-            .durable_object(OBJECT_BINDING)?
-            .id_from_name(OBJECT_NAME)?
-            .get_stub()?;
-        return stub
-            .fetch_with_request(exchange::forwardable(req).await?)
-            .await;
+async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
+    let isolate = Isolate::get(&env);
+    let url = req.inner().url();
+    let mut request = exchange::read_request(req).await?;
+    relay::strip(request.headers_mut());
+    let peer = guard::peer(request.headers());
+    let now = WorkerClock.now();
+    if let Some(refused) = isolate
+        .lockout
+        .check(peer, request.headers(), &isolate.settings, now)
+    {
+        return exchange::write_response(refused);
     }
-    // Store-less routes: nothing they answer depends on stored state.
-    let settings = runtime::settings(&env);
-    let usage = Usage::new();
-    let request = exchange::read_request(req).await?;
-    let mut store = MemoryStore::new();
-    let response = api::handle(request, &mut store, &runtime::host(&settings, &usage, None));
-    exchange::write_response(response)
+    let host = runtime::host(&isolate.settings, &isolate.usage, None);
+    match api::edge::handle_at_edge(request, &host, &isolate.grants) {
+        Outcome::Answered(answer) => {
+            let answer = guard::count(
+                isolate.limiter.as_ref(),
+                &isolate.lockout,
+                peer,
+                now,
+                answer,
+            )
+            .await;
+            isolate.schedule_report(&env, &ctx);
+            exchange::write_response(answer)
+        }
+        Outcome::Forward(request) => {
+            let answer = forward(&isolate, &env, request, &url, now).await?;
+            if answer.status_code() == 429 {
+                // The object's lockout refused the address (the core's only 429): refuse it here
+                // too, on the routes answered at the edge.
+                isolate.lockout.block(peer, now);
+            }
+            Ok(answer)
+        }
+    }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::is_api_path;
-
-    #[test]
-    fn only_v1_and_mcp_paths_go_to_the_durable_object() {
-        assert!(is_api_path("/v1"));
-        assert!(is_api_path("/v1/clients"));
-        assert!(is_api_path("/mcp"));
-        assert!(!is_api_path("/mcp/x"));
-        assert!(!is_api_path("/mcpx"));
-        assert!(!is_api_path("/v1clients"));
-        assert!(!is_api_path("/health"));
-        assert!(!is_api_path("/openapi.json"));
-        assert!(!is_api_path("/"));
+/// Sends `request` to the Durable Object at `url`, with the token uses counted here, asking for
+/// the bearer token's grant when this isolate holds no fresh one; keeps the grant it answers.
+async fn forward(
+    isolate: &Isolate,
+    env: &Env,
+    mut request: api::Request,
+    url: &str,
+    now: Timestamp,
+) -> Result<Response> {
+    let writes = !api::is_read_only(request.method());
+    let token = api::edge::bearer_token(request.headers()).map(str::to_owned);
+    let wants_grant = token
+        .as_deref()
+        .is_some_and(|t| isolate.grants.fresh(t, now).is_none());
+    if wants_grant {
+        request
+            .headers_mut()
+            .insert(relay::WANT_GRANT, HeaderValue::from_static("1"));
     }
+    let reported = relay::attach_usage(&isolate.usage, request.headers_mut());
+    let answer = match durable_object(env)?
+        .fetch_with_request(exchange::runtime_request(request, url)?)
+        .await
+    {
+        Ok(answer) => answer,
+        Err(e) => {
+            if let Some(pending) = reported {
+                isolate.usage.restore(pending);
+            }
+            return Err(e);
+        }
+    };
+    if writes {
+        // The write may have revoked a token: ask the object again for every grant.
+        isolate.grants.clear();
+    }
+    let Some(value) = answer.headers().get(relay::GRANT.as_str())? else {
+        return Ok(answer);
+    };
+    if let (Some(token), Some(grant)) = (token, relay::parse_grant(&value)) {
+        isolate.grants.insert(&token, grant, now);
+    }
+    exchange::without_header(answer, relay::GRANT.as_str())
 }

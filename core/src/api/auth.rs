@@ -45,33 +45,67 @@ fn invalid() -> Error {
     token::invalid_credentials()
 }
 
-/// Authenticates a request from its headers. A bearer token is tried first, then the API key.
-pub(super) fn authenticate<S: Store + ?Sized>(
-    headers: &HeaderMap,
-    store: &S,
-    host: &Host<'_>,
-) -> Result<Caller> {
+/// The credentials a request presents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Presented<'h> {
+    /// `Authorization: Bearer <token>`.
+    Bearer(&'h str),
+    /// `X-API-Key: <key>` (and no `Authorization`).
+    ApiKey(&'h str),
+    /// An `Authorization` or `X-API-Key` header that is not a well-formed credential.
+    Malformed,
+    /// No credentials at all.
+    Missing,
+}
+
+/// What `headers` present. A bearer token is looked for first, then the API key.
+pub(super) fn presented(headers: &HeaderMap) -> Presented<'_> {
     if let Some(value) = headers.get(header::AUTHORIZATION) {
-        let value = value.to_str().map_err(|_| invalid())?;
-        let (scheme, token) = value.split_once(' ').ok_or_else(invalid)?;
-        if !scheme.eq_ignore_ascii_case("bearer") {
-            return Err(invalid());
-        }
-        let record = token::authenticate(store, host.usage, host.clock.now(), token.trim())?;
-        return Ok(Caller::Token {
-            id: record.token_id,
-            scope: record.scope,
-        });
-    }
-    if let Some(value) = headers.get("x-api-key") {
-        let presented = value.to_str().map_err(|_| invalid())?;
-        return match host.settings.api_key.as_deref() {
-            Some(expected) if token::api_key_matches(expected, presented) => Ok(Caller::ApiKey),
-            _ => Err(invalid()),
+        return match value.to_str().ok().and_then(|v| v.split_once(' ')) {
+            Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => {
+                Presented::Bearer(token.trim())
+            }
+            _ => Presented::Malformed,
         };
     }
-    Err(Error::new(
-        Code::AuthenticationRequired,
-        "Authentication required: send 'Authorization: Bearer <token>' or 'X-API-Key: <key>'",
-    ))
+    match headers.get("x-api-key").map(|v| v.to_str()) {
+        Some(Ok(key)) => Presented::ApiKey(key),
+        Some(Err(_)) => Presented::Malformed,
+        None => Presented::Missing,
+    }
+}
+
+/// Authenticates a request from its headers; `bearer` checks a bearer token (in the store, or in
+/// the grants the edge holds).
+pub(super) fn authenticate(
+    headers: &HeaderMap,
+    host: &Host<'_>,
+    bearer: impl FnOnce(&str) -> Result<Caller>,
+) -> Result<Caller> {
+    match presented(headers) {
+        Presented::Bearer(token) => bearer(token),
+        Presented::ApiKey(presented) => match host.settings.api_key.as_deref() {
+            Some(expected) if token::api_key_matches(expected, presented) => Ok(Caller::ApiKey),
+            _ => Err(invalid()),
+        },
+        Presented::Malformed => Err(invalid()),
+        Presented::Missing => Err(Error::new(
+            Code::AuthenticationRequired,
+            "Authentication required: send 'Authorization: Bearer <token>' or 'X-API-Key: <key>'",
+        )),
+    }
+}
+
+/// The caller holding bearer `token`, checked against the store (its use counted in the host's
+/// usage).
+pub(super) fn stored_token<S: Store + ?Sized>(
+    store: &S,
+    host: &Host<'_>,
+    token: &str,
+) -> Result<Caller> {
+    let record = token::authenticate(store, host.usage, host.clock.now(), token)?;
+    Ok(Caller::Token {
+        id: record.token_id,
+        scope: record.scope,
+    })
 }

@@ -7,7 +7,9 @@
 
 mod auth;
 mod cors;
+pub mod edge;
 pub mod input;
+pub mod lockout;
 pub mod openapi;
 pub mod reply;
 pub mod route;
@@ -124,7 +126,7 @@ pub struct Health {
 
 /// Answers one request. Never panics; every failure is a JSON error body.
 pub fn handle<S: Store + ?Sized>(req: Request, store: &mut S, host: &Host<'_>) -> Response {
-    respond(req, store, host, None)
+    respond(req, store, host, None, Tokens::Store)
 }
 
 /// [`handle`], serving a shared answer ([`route::Route::is_shared`]) from `shared` when one is
@@ -136,21 +138,32 @@ pub fn handle_keeping<S: Store + ?Sized>(
     host: &Host<'_>,
     shared: &SharedAnswers,
 ) -> Response {
-    respond(req, store, host, Some(shared))
+    respond(req, store, host, Some(shared), Tokens::Store)
 }
 
+/// Where bearer tokens are checked.
+#[derive(Clone, Copy)]
+enum Tokens<'g> {
+    /// In the store.
+    Store,
+    /// In the grants the edge holds (see [`edge`]).
+    Grants(&'g edge::Grants),
+}
+
+/// [`handle`], keeping shared answers in `shared` if given, checking bearer tokens in `tokens`.
 fn respond<S: Store + ?Sized>(
     req: Request,
     store: &mut S,
     host: &Host<'_>,
     shared: Option<&SharedAnswers>,
+    tokens: Tokens<'_>,
 ) -> Response {
     let (parts, body) = req.into_parts();
     let preflight = parts.method == Method::OPTIONS;
     let mut res = if preflight {
         reply::bytes(200, reply::JSON, Bytes::from_static(b"{}"))
     } else {
-        dispatch(&parts, body, store, host, shared).unwrap_or_else(|err| {
+        dispatch(&parts, body, store, host, shared, tokens).unwrap_or_else(|err| {
             let mut res = reply::error(&err);
             if err.kind() == ErrorKind::MethodNotAllowed {
                 let allow = route::allowed_methods(parts.uri.path()).join(", ");
@@ -192,6 +205,7 @@ fn dispatch<S: Store + ?Sized>(
     store: &mut S,
     host: &Host<'_>,
     shared: Option<&SharedAnswers>,
+    tokens: Tokens<'_>,
 ) -> Result<Response> {
     if body.len() > MAX_BODY_BYTES {
         return Err(Error::new(
@@ -217,7 +231,10 @@ fn dispatch<S: Store + ?Sized>(
     let (actor, scope) = match spec.access {
         route::Access::Public => (String::new(), Scope::Read),
         route::Access::Scope(needed) => {
-            let caller = auth::authenticate(&parts.headers, store, host)?;
+            let caller = auth::authenticate(&parts.headers, host, |token| match tokens {
+                Tokens::Store => auth::stored_token(&*store, host, token),
+                Tokens::Grants(grants) => grants.caller(token, host.clock.now(), host.usage),
+            })?;
             scope::require(caller.scope(), needed)?;
             (caller.label(), caller.scope())
         }

@@ -634,6 +634,7 @@ fn error_kinds(spec: &RouteSpec) -> Vec<ErrorKind> {
         kinds.push(ErrorKind::Unauthorized);
         kinds.push(ErrorKind::Forbidden);
     }
+    let credentialed = matches!(spec.access, Access::Scope(_));
     let mcp = matches!(spec.route, Route::McpMessage | Route::McpEnd);
     if mcp {
         kinds.push(ErrorKind::Forbidden);
@@ -657,6 +658,9 @@ fn error_kinds(spec: &RouteSpec) -> Vec<ErrorKind> {
     }
     if body {
         kinds.push(ErrorKind::PayloadTooLarge);
+    }
+    if credentialed {
+        kinds.push(ErrorKind::TooManyRequests);
     }
     kinds.push(ErrorKind::Internal);
     kinds.push(ErrorKind::Unavailable);
@@ -701,6 +705,10 @@ fn error_responses() -> Value {
             "The request body is larger than 1 MiB.",
         ),
         (
+            ErrorKind::TooManyRequests,
+            "More than 100 wrong credentials (missing ones do not count) came from the caller's address within a minute: every request of that address that sends credentials, right ones too, is refused until the `Retry-After` seconds have passed.",
+        ),
+        (
             ErrorKind::Internal,
             "The store or a host facility failed; never caused by the request.",
         ),
@@ -726,6 +734,9 @@ fn error_responses() -> Value {
         if kind == ErrorKind::Unavailable {
             response["headers"] = json!({"Retry-After": {"description": "Seconds to wait before retrying.", "schema": {"type": "integer", "minimum": 0}}});
         }
+        if kind == ErrorKind::TooManyRequests {
+            response["headers"] = json!({"Retry-After": {"description": "Whole seconds until the address may try again.", "schema": {"type": "integer", "minimum": 1}}});
+        }
         out.insert(kind_name(kind).to_owned(), response);
     }
     Value::Object(out)
@@ -738,7 +749,7 @@ fn error_schema() -> Value {
         "required": ["detail", "error_type", "code"],
         "properties": {
             "detail": {"type": "string", "description": "One human sentence saying exactly what is wrong."},
-            "error_type": {"type": "string", "description": "The kind of error.", "enum": ["BadRequest", "Unauthorized", "Forbidden", "NotFound", "MethodNotAllowed", "Conflict", "PayloadTooLarge", "ServiceUnavailable", "InternalError"]},
+            "error_type": {"type": "string", "description": "The kind of error.", "enum": ["BadRequest", "Unauthorized", "Forbidden", "NotFound", "MethodNotAllowed", "Conflict", "PayloadTooLarge", "TooManyRequests", "ServiceUnavailable", "InternalError"]},
             "code": {"$ref": "#/components/schemas/Code"},
             "errors": {"type": "array", "items": {"$ref": "#/components/schemas/Issue"}, "description": "With `VALIDATION_FAILED`: the validation errors."},
             "jsonrpc": {"type": "object", "description": "With `INVALID_JSONRPC`: the JSON-RPC error response."},

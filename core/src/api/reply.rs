@@ -1,5 +1,6 @@
 //! Building responses: JSON bodies with the exact `application/json` content type, and the one
-//! error body shape `{"detail", "error_type", "code"}`.
+//! error body shape `{"detail", "error_type", "code"}`, whose code also rides in the response's
+//! extensions ([`code`]).
 
 use bytes::Bytes;
 use http::{HeaderValue, StatusCode, header};
@@ -60,5 +61,12 @@ pub fn error(err: &Error) -> Response {
         res.headers_mut()
             .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
     }
+    // The code travels with the answer, for a host that acts on it (see `super::lockout`).
+    res.extensions_mut().insert(err.code);
     res
+}
+
+/// The error code of an answer built by [`error`], if it is one.
+pub fn code(res: &Response) -> Option<Code> {
+    res.extensions().get::<Code>().copied()
 }

@@ -98,6 +98,19 @@ pub enum Access {
     Scope(Scope),
 }
 
+/// What a route's answer is made of. The one rule of which routes a host may answer without its
+/// store: the edge answers [`Data::BuiltIn`] routes in the stateless Worker and sends the rest
+/// to the Durable Object (see [`super::edge`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Data {
+    /// Only what is built into the program (the catalog, the client registry, the documents):
+    /// the same answer for the same request, whoever asks and whatever is stored. Auth by a
+    /// bearer token still needs the token's grant (see [`super::edge::Grants`]).
+    BuiltIn,
+    /// Read from or written to the store.
+    Stored,
+}
+
 /// Where a route's input comes from, besides its path parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Input {
@@ -121,6 +134,8 @@ pub struct RouteSpec {
     pub path: &'static str,
     /// What it routes to.
     pub route: Route,
+    /// What its answer is made of: whether a host can answer it without the store.
+    pub data: Data,
     /// Who may call it: anyone, or credentials with a scope.
     pub access: Access,
     /// Where its input comes from.
@@ -133,6 +148,7 @@ const fn spec(
     method: Method,
     path: &'static str,
     route: Route,
+    data: Data,
     access: Access,
     input: Input,
     status: u16,
@@ -141,6 +157,7 @@ const fn spec(
         method,
         path,
         route,
+        data,
         access,
         input,
         status,
@@ -151,6 +168,8 @@ const GET: Method = Method::GET;
 const POST: Method = Method::POST;
 const PUT: Method = Method::PUT;
 const DELETE: Method = Method::DELETE;
+const BUILT_IN: Data = Data::BuiltIn;
+const STORED: Data = Data::Stored;
 const PUBLIC: Access = Access::Public;
 /// Every `GET`, and `POST /v1/config/diff`: nothing changes.
 const READ: Access = Access::Scope(Scope::Read);
@@ -167,37 +186,37 @@ const ADMIN: Access = Access::Scope(Scope::Admin);
 /// suite (which reads `/openapi.json`) derive from.
 #[rustfmt::skip]
 pub static ROUTES: &[RouteSpec] = &[
-    spec(GET, "/health", Route::Health, PUBLIC, Input::Path, 200),
-    spec(GET, "/openapi.json", Route::OpenApi, PUBLIC, Input::Path, 200),
-    spec(GET, "/docs", Route::Docs, PUBLIC, Input::Path, 200),
-    spec(GET, "/v1/clients", Route::ListClients, READ, Input::Path, 200),
-    spec(GET, "/v1/clients/{client_id}/profiles", Route::ListProfiles, READ, Input::Path, 200),
-    spec(POST, "/v1/clients/{client_id}/profiles", Route::PutProfile, EDIT, Input::Body, 201),
-    spec(POST, "/v1/config/diff", Route::Diff, READ, Input::Body, 200),
-    spec(GET, "/v1/config/{client_id}/{profile_id}", Route::LatestConfig, READ, Input::Path, 200),
-    spec(POST, "/v1/config/{client_id}/{profile_id}/draft/add", Route::DraftAdd, EDIT, Input::Body, 200),
-    spec(POST, "/v1/config/{client_id}/{profile_id}/draft/remove", Route::DraftRemove, EDIT, Input::Body, 200),
-    spec(GET, "/v1/config/{client_id}/{profile_id}/draft", Route::DraftGet, READ, Input::Path, 200),
-    spec(DELETE, "/v1/config/{client_id}/{profile_id}/draft", Route::DraftClear, EDIT, Input::Path, 200),
-    spec(POST, "/v1/config/{client_id}/{profile_id}/import", Route::Import, EDIT, Input::OptionalBody, 200),
-    spec(POST, "/v1/config/{client_id}/{profile_id}/validate", Route::Validate, EDIT, Input::OptionalBody, 200),
-    spec(POST, "/v1/config/{client_id}/{profile_id}/publish", Route::Publish, PUBLISH, Input::OptionalBody, 200),
-    spec(POST, "/v1/config/{client_id}/{profile_id}/deploy", Route::Deploy, PUBLISH, Input::OptionalBody, 200),
-    spec(GET, "/v1/config/{client_id}/{profile_id}/history", Route::History, READ, Input::Path, 200),
-    spec(GET, "/v1/config/{client_id}/{profile_id}/deployed", Route::Deployed, READ, Input::Path, 200),
-    spec(GET, "/v1/servers", Route::ListServers, READ, Input::Query, 200),
-    spec(GET, "/v1/servers/{server_id}", Route::GetServer, READ, Input::Path, 200),
-    spec(POST, "/v1/servers", Route::AddServer, PUBLISH, Input::Body, 201),
-    spec(PUT, "/v1/servers/{server_id}", Route::ReplaceServer, PUBLISH, Input::Body, 200),
-    spec(DELETE, "/v1/servers/{server_id}", Route::DeleteServer, PUBLISH, Input::Path, 200),
-    spec(POST, "/v1/keys/initialize", Route::InitKeys, ADMIN, Input::OptionalBody, 200),
-    spec(GET, "/v1/keys/public", Route::PublicKey, READ, Input::Path, 200),
-    spec(POST, "/v1/tokens", Route::CreateToken, ADMIN, Input::OptionalBody, 201),
-    spec(GET, "/v1/tokens", Route::ListTokens, ADMIN, Input::Path, 200),
-    spec(DELETE, "/v1/tokens/{token_id}", Route::RevokeToken, ADMIN, Input::Path, 200),
-    spec(GET, "/v1/artifacts/{artifact_id}", Route::GetArtifact, READ, Input::Path, 200),
-    spec(POST, "/mcp", Route::McpMessage, READ, Input::Body, 200),
-    spec(DELETE, "/mcp", Route::McpEnd, READ, Input::Path, 200),
+    spec(GET, "/health", Route::Health, BUILT_IN, PUBLIC, Input::Path, 200),
+    spec(GET, "/openapi.json", Route::OpenApi, BUILT_IN, PUBLIC, Input::Path, 200),
+    spec(GET, "/docs", Route::Docs, BUILT_IN, PUBLIC, Input::Path, 200),
+    spec(GET, "/v1/clients", Route::ListClients, BUILT_IN, READ, Input::Path, 200),
+    spec(GET, "/v1/clients/{client_id}/profiles", Route::ListProfiles, STORED, READ, Input::Path, 200),
+    spec(POST, "/v1/clients/{client_id}/profiles", Route::PutProfile, STORED, EDIT, Input::Body, 201),
+    spec(POST, "/v1/config/diff", Route::Diff, STORED, READ, Input::Body, 200),
+    spec(GET, "/v1/config/{client_id}/{profile_id}", Route::LatestConfig, STORED, READ, Input::Path, 200),
+    spec(POST, "/v1/config/{client_id}/{profile_id}/draft/add", Route::DraftAdd, STORED, EDIT, Input::Body, 200),
+    spec(POST, "/v1/config/{client_id}/{profile_id}/draft/remove", Route::DraftRemove, STORED, EDIT, Input::Body, 200),
+    spec(GET, "/v1/config/{client_id}/{profile_id}/draft", Route::DraftGet, STORED, READ, Input::Path, 200),
+    spec(DELETE, "/v1/config/{client_id}/{profile_id}/draft", Route::DraftClear, STORED, EDIT, Input::Path, 200),
+    spec(POST, "/v1/config/{client_id}/{profile_id}/import", Route::Import, STORED, EDIT, Input::OptionalBody, 200),
+    spec(POST, "/v1/config/{client_id}/{profile_id}/validate", Route::Validate, STORED, EDIT, Input::OptionalBody, 200),
+    spec(POST, "/v1/config/{client_id}/{profile_id}/publish", Route::Publish, STORED, PUBLISH, Input::OptionalBody, 200),
+    spec(POST, "/v1/config/{client_id}/{profile_id}/deploy", Route::Deploy, STORED, PUBLISH, Input::OptionalBody, 200),
+    spec(GET, "/v1/config/{client_id}/{profile_id}/history", Route::History, STORED, READ, Input::Path, 200),
+    spec(GET, "/v1/config/{client_id}/{profile_id}/deployed", Route::Deployed, STORED, READ, Input::Path, 200),
+    spec(GET, "/v1/servers", Route::ListServers, STORED, READ, Input::Query, 200),
+    spec(GET, "/v1/servers/{server_id}", Route::GetServer, STORED, READ, Input::Path, 200),
+    spec(POST, "/v1/servers", Route::AddServer, STORED, PUBLISH, Input::Body, 201),
+    spec(PUT, "/v1/servers/{server_id}", Route::ReplaceServer, STORED, PUBLISH, Input::Body, 200),
+    spec(DELETE, "/v1/servers/{server_id}", Route::DeleteServer, STORED, PUBLISH, Input::Path, 200),
+    spec(POST, "/v1/keys/initialize", Route::InitKeys, STORED, ADMIN, Input::OptionalBody, 200),
+    spec(GET, "/v1/keys/public", Route::PublicKey, STORED, READ, Input::Path, 200),
+    spec(POST, "/v1/tokens", Route::CreateToken, STORED, ADMIN, Input::OptionalBody, 201),
+    spec(GET, "/v1/tokens", Route::ListTokens, STORED, ADMIN, Input::Path, 200),
+    spec(DELETE, "/v1/tokens/{token_id}", Route::RevokeToken, STORED, ADMIN, Input::Path, 200),
+    spec(GET, "/v1/artifacts/{artifact_id}", Route::GetArtifact, STORED, READ, Input::Path, 200),
+    spec(POST, "/mcp", Route::McpMessage, STORED, READ, Input::Body, 200),
+    spec(DELETE, "/mcp", Route::McpEnd, STORED, READ, Input::Path, 200),
 ];
 
 impl RouteSpec {

@@ -1,0 +1,43 @@
+//! A `GET` or `HEAD` that carries a body is answered as without it, on both hosts (no such route
+//! reads a body).
+// Test code: a failed step panics with what went wrong, which is the report.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use mcp_orchestration_blackbox::*;
+
+#[test]
+fn get_and_head_with_a_body_are_answered_as_without_one() {
+    let t = target();
+    let client = t.client();
+    let profile = unique_id("get-body");
+    add_entry(
+        &client,
+        CLIENT,
+        &profile,
+        &simple_server_id(&client, 0),
+        None,
+    );
+    for path in [
+        "/health".to_owned(),
+        "/v1/servers".to_owned(),
+        "/v1/clients".to_owned(),
+        format!("/v1/clients/{CLIENT}/profiles"),
+        config_path(CLIENT, &profile, "/draft"),
+        "/v1/no-such-route".to_owned(),
+    ] {
+        let plain = client.get(&path);
+        for body in [&b"{}"[..], br#"{"unknown":"field"}"#, b"not json \xff"] {
+            let with_body = client.raw_request("GET", &path, body.to_vec());
+            assert_eq!(
+                (with_body.status, with_body.json()),
+                (plain.status, plain.json()),
+                "GET {path} with a body of {} bytes",
+                body.len()
+            );
+            with_body.assert_json_content_type();
+            let head = client.raw_request("HEAD", &path, body.to_vec());
+            assert_eq!(head.status, plain.status, "HEAD {path} with a body");
+            assert!(head.body.is_empty(), "HEAD {path}: a body came back");
+        }
+    }
+}
