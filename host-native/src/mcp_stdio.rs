@@ -266,7 +266,7 @@ mod tests {
         assert_eq!(out[0]["id"], 1);
         assert_eq!(out[0]["result"]["protocolVersion"], "2025-11-25");
         assert_eq!(out[1]["id"], 2);
-        assert_eq!(out[1]["result"]["tools"].as_array().unwrap().len(), 14);
+        assert_eq!(out[1]["result"]["tools"].as_array().unwrap().len(), 16);
         assert_eq!(out[2]["id"], "three");
         assert_eq!(out[2]["result"]["structuredContent"]["status"], "added");
         assert_eq!(

@@ -118,7 +118,7 @@ fn mcp_runs_the_whole_workflow_over_pipes_and_ends_on_eof() {
     let mut peer = Peer::start(home.path(), &["mcp"]);
     peer.initialize();
     let tools = peer.request("tools/list", json!({}));
-    assert_eq!(tools["result"]["tools"].as_array().unwrap().len(), 14);
+    assert_eq!(tools["result"]["tools"].as_array().unwrap().len(), 16);
 
     // A blank line and a malformed one do not stop the loop.
     peer.send_line("");

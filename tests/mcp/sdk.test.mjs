@@ -56,6 +56,8 @@ const TOOLS = [
     'deploy_config',
     'get_config',
     'diff_config',
+    'add_catalog_server',
+    'import_config',
 ];
 
 const CLAUDE = 'claude-desktop';

@@ -73,7 +73,7 @@ fn initialize_starts_a_session_that_lists_tools_until_delete_ends_it() {
     let list = in_session(&client, &session, &request(2, "tools/list", json!({}))).expect(200);
     assert_eq!(list["id"], 2, "{list}");
     let tools = list["result"]["tools"].as_array().expect("tools");
-    assert_eq!(tools.len(), 14, "{list}");
+    assert_eq!(tools.len(), 16, "{list}");
     for tool in tools {
         assert!(tool["inputSchema"].is_object(), "{tool}");
         assert!(tool["outputSchema"].is_object(), "{tool}");

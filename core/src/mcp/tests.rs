@@ -334,6 +334,53 @@ fn the_whole_workflow_runs_through_tools() {
 }
 
 #[test]
+fn a_team_server_and_an_imported_file_go_through_tools() {
+    let mut peer = Peer::initialized();
+    let server: Value = serde_json::from_str(include_str!(
+        "../../tests/fixtures/server-json/remote-variables.json"
+    ))
+    .unwrap();
+    let added = peer.tool("add_catalog_server", server);
+    assert_eq!(added.get("isError"), None, "{added}");
+    assert_eq!(added["structuredContent"]["status"], "added");
+    let id = added["structuredContent"]["server"]["server_id"]
+        .as_str()
+        .expect("the entry's id")
+        .to_owned();
+    let described = peer.tool("describe_server", json!({"server_id": id}));
+    assert_eq!(
+        described["structuredContent"]["origin"], "team",
+        "{described}"
+    );
+
+    let refused = peer.tool("add_catalog_server", json!({"name": "x"}));
+    assert_eq!(refused["isError"], true, "{refused}");
+
+    let imported = peer.tool(
+        "import_config",
+        json!({"text": include_str!("../../tests/fixtures/client-files/claude_desktop_config.json")}),
+    );
+    assert_eq!(imported.get("isError"), None, "{imported}");
+    let result = &imported["structuredContent"];
+    assert_eq!(result["linked"]["memory"], "memory", "{result}");
+    assert_eq!(result["custom"], json!(["billing"]), "{result}");
+    assert_eq!(
+        result["secrets"][0]["field"], "env.BILLING_API_KEY",
+        "{result}"
+    );
+    assert!(
+        !result["secrets"]
+            .to_string()
+            .contains("bk_live_handwritten"),
+        "the report names the literal secret without repeating it"
+    );
+    let view = peer.tool("view_draft_config", json!({}));
+    let servers = &view["structuredContent"]["mcpServers"];
+    assert_eq!(servers["billing"]["command"], "/opt/acme/bin/billing-mcp");
+    assert!(servers.get("memory").is_some(), "{view}");
+}
+
+#[test]
 fn failures_are_tool_results_and_unknown_tools_json_rpc_errors() {
     let mut peer = Peer::initialized();
     let unknown = peer.call(
@@ -475,6 +522,8 @@ fn every_tool_needs_the_scope_of_its_operations_route() {
         (tools::Tool::PublishConfig, Route::Publish),
         (tools::Tool::DeployConfig, Route::Deploy),
         (tools::Tool::InitializeKeys, Route::InitKeys),
+        (tools::Tool::ImportConfig, Route::Import),
+        (tools::Tool::AddCatalogServer, Route::AddServer),
     ] {
         assert_eq!(tool.scope(), route_scope(route), "{}", tool.name());
     }

@@ -20,6 +20,7 @@ use crate::api::input;
 use crate::error::{Error, Result};
 use crate::ops::{self, artifacts, clients, configs, drafts, keys, servers};
 use crate::ports::Ports;
+use crate::registry;
 use crate::scope::{self, Scope};
 use crate::store::Store;
 
@@ -62,6 +63,10 @@ pub enum Tool {
     DeployConfig,
     /// `ops::keys::initialize`
     InitializeKeys,
+    /// `ops::drafts::import`
+    ImportConfig,
+    /// `ops::servers::add`
+    AddCatalogServer,
 }
 
 /// What a tool may do, as MCP tool annotations say it.
@@ -95,7 +100,7 @@ fn schema<T: JsonSchema>() -> Schema {
 
 impl Tool {
     /// Every tool, in the order they are listed.
-    pub const ALL: [Self; 14] = [
+    pub const ALL: [Self; 16] = [
         Self::ListClients,
         Self::ListProfiles,
         Self::ListAvailableServers,
@@ -110,6 +115,8 @@ impl Tool {
         Self::DeployConfig,
         Self::GetConfig,
         Self::DiffConfig,
+        Self::AddCatalogServer,
+        Self::ImportConfig,
     ];
 
     /// The tool's name.
@@ -129,6 +136,8 @@ impl Tool {
             Self::PublishConfig => "publish_config",
             Self::DeployConfig => "deploy_config",
             Self::InitializeKeys => "initialize_keys",
+            Self::ImportConfig => "import_config",
+            Self::AddCatalogServer => "add_catalog_server",
         }
     }
 
@@ -150,8 +159,9 @@ impl Tool {
             Self::AddServerToConfig
             | Self::RemoveServerFromConfig
             | Self::ClearDraftConfig
-            | Self::ValidateConfig => Scope::Edit,
-            Self::PublishConfig | Self::DeployConfig => Scope::Publish,
+            | Self::ValidateConfig
+            | Self::ImportConfig => Scope::Edit,
+            Self::PublishConfig | Self::DeployConfig | Self::AddCatalogServer => Scope::Publish,
             Self::InitializeKeys => Scope::Admin,
         }
     }
@@ -165,6 +175,7 @@ impl Tool {
                 | Self::ListAvailableServers
                 | Self::DescribeServer
                 | Self::InitializeKeys
+                | Self::AddCatalogServer
         )
     }
 
@@ -280,6 +291,20 @@ impl Tool {
                 schema::<keys::InitializeKeys>,
                 schema::<keys::KeysInitialized>,
             ),
+            Self::ImportConfig => info(
+                "Import a client file",
+                "Makes a client profile's draft from the servers of an existing client config file: text is the file's content (on a host with client files, without text the profile's own file is read). Entries running a catalog server are linked to it, the rest kept as custom entries; literal values that look like credentials are reported, not repeated.",
+                change(true, false),
+                schema::<drafts::ImportFile>,
+                schema::<drafts::DraftImported>,
+            ),
+            Self::AddCatalogServer => info(
+                "Add a server to the catalog",
+                "Adds a team's own MCP server to the catalog from its MCP Registry server.json (name, description, version, packages or remotes); it can then be added to drafts like the built-in servers.",
+                change(false, false),
+                schema::<registry::ServerJson>,
+                schema::<servers::ServerChanged>,
+            ),
         }
     }
 
@@ -305,6 +330,8 @@ impl Tool {
             Self::PublishConfig => op(args, store, ports, artifacts::publish),
             Self::DeployConfig => op(args, store, ports, artifacts::deploy),
             Self::InitializeKeys => op(args, store, ports, keys::initialize),
+            Self::ImportConfig => op(args, store, ports, drafts::import),
+            Self::AddCatalogServer => op(args, store, ports, servers::add),
         }
     }
 
