@@ -2,7 +2,10 @@
 // build a Claude Desktop profile's draft (filesystem with a path, github with its token),
 // validate, publish, deploy, check the client file on disk, publish a change and deploy it, diff
 // the two versions, deploy the first again and see its signature verified in the browser; then
-// the catalog, tokens and keys screens. Along the way: no request leaves the server's origin, no
+// the catalog (a team server added from a server.json, a refused one, replace and remove), a
+// secret given by reference, the import of a pasted client file, tokens and keys. The walk's
+// GitHub token is a literal on purpose (Claude Desktop's file holds it as written), so
+// validation shows its PLAINTEXT_SECRET warning next to the entry. Along the way: no request leaves the server's origin, no
 // console error or page error, axe-core finds no serious or critical violation on the main
 // screens, and screenshots (desktop and 375 px, light and dark) go to target/console-screenshots/.
 //
@@ -261,9 +264,15 @@ describe(`the web console in Chromium (${REMOTE ? `against ${REMOTE}` : 'native 
 
     await draft.getByLabel('Find a server in the catalog').fill('github');
     await draft.getByRole('button', { name: /^GitHub stdio/ }).click();
-    await form.locator('#add-env-GITHUB_PERSONAL_ACCESS_TOKEN').waitFor();
-    assert.equal(await form.locator('#add-env-GITHUB_PERSONAL_ACCESS_TOKEN').getAttribute('type'), 'password', 'a secret is masked');
-    await form.locator('#add-env-GITHUB_PERSONAL_ACCESS_TOKEN').fill('github_pat_console_test');
+    // A secret field refers to the secret of its name by default; the walk writes the token as a
+    // literal instead (Claude Desktop's file holds it as written), which validation warns about.
+    const token = form.locator('#add-env-GITHUB_PERSONAL_ACCESS_TOKEN');
+    await token.waitFor();
+    assert.ok(await form.getByLabel('Reference a secret by name').isChecked(), 'a secret is referenced by default');
+    assert.equal(await token.inputValue(), 'GITHUB_PERSONAL_ACCESS_TOKEN', 'the reference defaults to the secret of its name');
+    await form.getByLabel('Literal value').check();
+    assert.equal(await token.getAttribute('type'), 'password', 'a literal secret is masked');
+    await token.fill('github_pat_console_test');
     await form.getByRole('button', { name: 'Add to draft' }).click();
     await draft.locator('li.entry[data-entry="github"]').waitFor();
     assert.match(await draft.locator('li.entry[data-entry="filesystem"] .cmd').innerText(), new RegExp(`server-filesystem ${dir.replace(/[/.]/g, '\\$&')}`));
@@ -281,7 +290,10 @@ describe(`the web console in Chromium (${REMOTE ? `against ${REMOTE}` : 'native 
   test('validates, initializes keys if needed, publishes with a changelog', async () => {
     const panel = profileSection('publish');
     await panel.getByRole('button', { name: 'Validate' }).click();
-    await panel.getByText(/Valid: 2 servers/).waitFor();
+    await panel.getByText(/Valid: 2 servers, 1 warning/).waitFor();
+    // The literal token's warning sits next to its entry.
+    const warning = profileSection('draft').locator('li.entry[data-entry="github"] .issue.warning');
+    assert.match(await warning.innerText(), /GITHUB_PERSONAL_ACCESS_TOKEN.*PLAINTEXT_SECRET/s);
     const init = panel.getByRole('button', { name: 'Initialize signing keys' });
     if (await init.isVisible()) {
       await init.click();
@@ -464,6 +476,148 @@ describe(`the web console in Chromium (${REMOTE ? `against ${REMOTE}` : 'native 
     assert.match(await env.innerText(), /GITHUB_PERSONAL_ACCESS_TOKEN\s+yes\s+yes/);
     assert.match(await page.locator('section#parameters').innerText(), /read_only\s+bool\s+no\s+false/);
     await axe('a server’s details');
+  });
+
+  // A team server from its server.json: npm package, a required secret env var.
+  const teamServer = {
+    $schema: 'https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json',
+    name: 'io.github.acme/acme-tickets',
+    title: 'Acme Tickets',
+    description: 'Tickets of Acme’s tracker.',
+    version: '1.4.0',
+    repository: { url: 'https://github.com/acme/acme-tickets', source: 'github' },
+    packages: [{
+      registryType: 'npm', identifier: '@acme/tickets-mcp', version: '1.4.0', transport: { type: 'stdio' },
+      environmentVariables: [{ name: 'ACME_TOKEN', description: 'API token', isRequired: true, isSecret: true }],
+    }],
+  };
+
+  test('the catalog: a refused server.json shows the detail; an added one is listed as a team entry', async () => {
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Catalog' }).click();
+    await page.getByRole('heading', { name: 'Catalog', level: 1 }).waitFor();
+    const add = page.locator('section#add-server-json');
+    // A registry type the catalog cannot run: the server's 400 names the field, beside the input.
+    expect('/v1/servers', 400);
+    const refused = { ...teamServer, packages: [{ ...teamServer.packages[0], registryType: 'nuget' }] };
+    await add.getByLabel('server.json', { exact: true }).fill(JSON.stringify(refused, null, 2));
+    await add.getByRole('button', { name: 'Add to the catalog' }).click();
+    const alert = add.getByRole('alert');
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /registryType/);
+    assert.match(await alert.innerText(), /SERVER_JSON_INVALID · HTTP 400/);
+    assert.equal(await add.getByLabel('server.json', { exact: true }).getAttribute('aria-invalid'), 'true');
+
+    // The right one, previewed in the browser, then added.
+    await add.getByLabel('server.json', { exact: true }).fill(JSON.stringify(teamServer, null, 2));
+    await add.locator('.mapping').filter({ hasText: 'acme-tickets' }).waitFor();
+    assert.match(await add.locator('.mapping').innerText(), /npx -y @acme\/tickets-mcp@1\.4\.0.*ACME_TOKEN \(secret\)/s);
+    await add.getByRole('button', { name: 'Add to the catalog' }).click();
+    await add.getByRole('status').filter({ hasText: '✓' }).waitFor();
+    await page.getByLabel('Search').fill('acme');
+    const card = page.locator('ul.cards li').filter({ hasText: 'Acme Tickets' });
+    await card.waitFor();
+    assert.match(await card.locator('.origin').innerText(), /^team$/);
+    await page.getByLabel('Search').fill('filesystem');
+    await page.locator('ul.cards li').filter({ hasText: 'acme' }).waitFor({ state: 'detached' });
+    assert.match(await page.locator('ul.cards li').first().locator('.origin').innerText(), /^built-in$/);
+    await axe('the catalog with a refused server.json');
+    await shot('catalog-add-server-json-desktop-light');
+
+    // Its page: the origin, the secret env var, and replace (PUT) for a team entry.
+    await page.getByLabel('Search').fill('acme');
+    await card.locator('a').click();
+    await page.getByRole('heading', { name: 'Acme Tickets', level: 1 }).waitFor();
+    assert.match(await page.locator('section#runs').innerText(), /Origin\s+team/);
+    assert.match(await page.locator('section#env').innerText(), /ACME_TOKEN\s+yes\s+yes/);
+    const team = page.locator('section#team-entry');
+    await team.getByLabel('server.json', { exact: true }).fill(JSON.stringify({ ...teamServer, description: 'Tickets of Acme’s tracker, v2.' }));
+    await team.getByRole('button', { name: 'Replace acme-tickets' }).click();
+    await team.getByRole('status').filter({ hasText: '✓' }).waitFor();
+    await page.getByText('Tickets of Acme’s tracker, v2.').first().waitFor();
+    await axe('a team server’s details');
+    await shot('catalog-team-server-desktop-light');
+  });
+
+  test('a built-in server has no replace or remove; a team server is removed after a confirm', async () => {
+    // A second team entry, added through the API, then removed through the console.
+    const res = await fetch(`${base}/v1/servers`, {
+      method: 'POST', headers: { 'X-API-Key': apiKey, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ ...teamServer, name: 'io.github.acme/acme-old', title: 'Acme Old' }),
+    });
+    assert.equal(res.status, 201);
+    await page.goto(`${base}/#/catalog/filesystem`);
+    await page.getByRole('heading', { name: 'Filesystem', level: 1 }).waitFor();
+    assert.match(await page.locator('section#runs').innerText(), /Origin\s+built-in/);
+    assert.equal(await page.locator('section#team-entry').count(), 0, 'built-in entries are read-only');
+    await page.goto(`${base}/#/catalog/acme-old`);
+    await page.getByRole('heading', { name: 'Acme Old', level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'Remove acme-old from the catalog' }).click();
+    await axe('the confirm of a removal');
+    await page.getByRole('button', { name: 'Confirm: remove acme-old from the catalog' }).click();
+    await page.getByRole('heading', { name: 'Catalog', level: 1 }).waitFor();
+    const gone = await fetch(`${base}/v1/servers/acme-old`, { headers: { 'X-API-Key': apiKey } });
+    assert.equal(gone.status, 404, 'the entry is gone');
+  });
+
+  test('a secret given by reference: the payload and the client file hold the reference, not a value', async () => {
+    const team = `${profile}-team`;
+    expect(`/v1/config/cursor/${team}/deployed`, 404);
+    await page.goto(`${base}/#/clients/cursor/${team}`);
+    await page.getByRole('heading', { name: team, level: 1 }).waitFor();
+    const draft = profileSection('draft');
+    await draft.getByLabel('Find a server in the catalog').fill('acme');
+    await draft.getByRole('button', { name: /^Acme Tickets/ }).click();
+    const form = draft.locator('form.server-form');
+    assert.ok(await form.getByLabel('Reference a secret by name').isChecked());
+    await form.locator('#add-env-ACME_TOKEN').fill('ACME_TICKETS_TOKEN');
+    await axe('the add form with a secret reference');
+    await form.getByRole('button', { name: 'Add to draft' }).click();
+    const entry = draft.locator('li.entry[data-entry="acme-tickets"]');
+    await entry.waitFor();
+    assert.match(await entry.locator('.settings').innerText(), /ACME_TOKEN=secret:ACME_TICKETS_TOKEN/);
+    const payload = JSON.parse(await draft.getByLabel('Payload as JSON').innerText());
+    assert.deepEqual(payload.mcpServers['acme-tickets'].env, { ACME_TOKEN: { secret: 'ACME_TICKETS_TOKEN' } });
+    await draft.getByRole('tab', { name: 'Client file preview' }).click();
+    const file = JSON.parse(await draft.locator('#panel-file pre').innerText());
+    assert.equal(file.mcpServers['acme-tickets'].env.ACME_TOKEN, '${env:ACME_TICKETS_TOKEN}', 'Cursor’s own reference');
+    await draft.getByRole('tab', { name: 'Payload (JSON)' }).click();
+    await profileSection('publish').getByRole('button', { name: 'Validate' }).click();
+    await profileSection('publish').getByText(/Valid: 1 server\./).waitFor();
+    assert.equal(await entry.locator('.issue').count(), 0, 'a reference is no plaintext secret');
+    await shot('profile-secret-reference-desktop-light');
+  });
+
+  test('imports a pasted client file: linked and custom entries, secret-looking literals, the draft', async () => {
+    const imported = `${profile}-import`;
+    expect(`/v1/config/cursor/${imported}/deployed`, 404);
+    await page.goto(`${base}/#/clients/cursor/${imported}`);
+    await page.getByRole('heading', { name: imported, level: 1 }).waitFor();
+    const panel = page.locator('details#import');
+    await panel.locator('summary').click();
+    const text = JSON.stringify({
+      mcpServers: {
+        notes: { command: 'npx', args: ['-y', '@modelcontextprotocol/server-memory'] },
+        mine: { command: '/opt/mine/bin/serve', args: ['--fast'], env: { MINE_API_KEY: 'sk-live-0123456789abcdef' } },
+      },
+    }, null, 2);
+    await panel.getByLabel('Client file text').fill(text);
+    await panel.getByRole('button', { name: 'Import this text' }).click();
+    const result = panel.locator('.import-result');
+    await result.waitFor();
+    const shown = await result.innerText();
+    assert.match(shown, /Linked to the catalog\s+notes → memory/);
+    assert.match(shown, /Custom entries\s+mine/);
+    assert.match(shown, /mine: env\.MINE_API_KEY/);
+    assert.doesNotMatch(shown, /sk-live/, 'the secret-looking value is not repeated');
+    await axe('the import result');
+    await shot('profile-import-desktop-light');
+    await result.getByRole('link', { name: 'Go to the draft' }).click();
+    const draft = profileSection('draft');
+    await draft.locator('li.entry[data-entry="notes"]').waitFor();
+    await draft.locator('li.entry[data-entry="mine"]').waitFor();
+    assert.equal(await focused(), 'draft-title', 'the keyboard goes to the draft');
+    const payload = JSON.parse(await draft.getByLabel('Payload as JSON').innerText());
+    assert.deepEqual(payload.mcpServers.mine.args, ['--fast']);
   });
 
   test('tokens: create with a scope, shown once with a copy button, a 403 names the scope, revoke', async () => {
