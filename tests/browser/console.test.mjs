@@ -447,6 +447,14 @@ describe(`the web console in Chromium (${REMOTE ? `against ${REMOTE}` : 'native 
     const file = JSON.parse(readFileSync(path, 'utf8'));
     assert.equal(file.theme, 'dark', 'the other settings are kept');
     assert.equal(file.mcpServers.memory.command, 'npx', 'the adopted entry is the published one');
+
+    // The profile's own file read back by the host (`{}`): the deployed entry, linked to memory.
+    const panel = page.locator('details#import');
+    await panel.locator('summary').click();
+    await panel.getByRole('button', { name: 'Read this profile’s own file' }).click();
+    const result = panel.locator('.import-result');
+    await result.waitFor();
+    assert.match(await result.innerText(), /Linked to the catalog\s+memory → memory/);
   });
 
   test('the catalog: search, tag and transport filters, a server’s details', async () => {
@@ -585,6 +593,54 @@ describe(`the web console in Chromium (${REMOTE ? `against ${REMOTE}` : 'native 
     await profileSection('publish').getByText(/Valid: 1 server\./).waitFor();
     assert.equal(await entry.locator('.issue').count(), 0, 'a reference is no plaintext secret');
     await shot('profile-secret-reference-desktop-light');
+  });
+
+  test('Claude Desktop has no reference syntax: SECRET_UNRESOLVED until the machine has the value, which only the file holds', { skip: REMOTE ? NO_FILE : false }, async () => {
+    const filled = `${profile}-filled`;
+    const path = join(home, 'filled', 'claude_desktop_config.json');
+    const made = await fetch(`${base}/v1/clients/claude-desktop/profiles`, {
+      method: 'POST', headers: { 'X-API-Key': apiKey, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ profile_id: filled, config_path: path }),
+    });
+    assert.ok(made.ok, `profile created: ${made.status}`);
+    expect(`/v1/config/claude-desktop/${filled}/deployed`, 404);
+    expect(`/v1/config/claude-desktop/${filled}/deploy`, 409);
+    await page.goto(`${base}/#/clients/claude-desktop/${filled}`);
+    await page.getByRole('heading', { name: filled, level: 1 }).waitFor();
+    const draft = profileSection('draft');
+    await draft.getByLabel('Find a server in the catalog').fill('acme');
+    await draft.getByRole('button', { name: /^Acme Tickets/ }).click();
+    await draft.locator('#add-env-ACME_TOKEN').fill('ACME_TICKETS_TOKEN');
+    await draft.locator('form.server-form').getByRole('button', { name: 'Add to draft' }).click();
+    await draft.locator('li.entry[data-entry="acme-tickets"]').waitFor();
+    await draft.getByRole('tab', { name: 'Client file preview' }).click();
+    await draft.locator('#panel-file .notice').filter({ hasText: 'cannot refer to a secret' }).waitFor();
+    const preview = JSON.parse(await draft.locator('#panel-file pre').innerText());
+    assert.equal(preview.mcpServers['acme-tickets'].env.ACME_TOKEN, '<secret ACME_TICKETS_TOKEN, filled in on deploy>');
+    await draft.getByRole('tab', { name: 'Payload (JSON)' }).click();
+    await profileSection('publish').getByRole('button', { name: 'Publish' }).click();
+    await profileSection('publish').getByText(/Published artifact/).waitFor();
+
+    // The server's machine lacks the value: the deploy's 409 shows its detail and what to do.
+    const deploy = profileSection('deploy');
+    await deploy.getByRole('button', { name: 'Preview deploy' }).click();
+    const alert = deploy.getByRole('alert');
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /ACME_TICKETS_TOKEN[\s\S]*SECRET_UNRESOLVED · HTTP 409/);
+    await deploy.locator('.notice').filter({ hasText: 'secrets.json' }).waitFor();
+    await axe('a deploy refused for a missing secret');
+
+    // The value in the server's local secrets file (0600): the deploy fills it into the file only.
+    const value = `acme-value-${process.pid}`;
+    writeFileSync(join(root, 'data', 'secrets.json'), JSON.stringify({ ACME_TICKETS_TOKEN: value }), { mode: 0o600 });
+    await deploy.getByRole('button', { name: 'Preview deploy' }).click();
+    await deploy.locator('.preview .outcome').waitFor();
+    await deploy.getByRole('button', { name: 'Deploy now' }).click();
+    await deploy.locator('.ok-box').waitFor();
+    const file = JSON.parse(readFileSync(path, 'utf8'));
+    assert.equal(file.mcpServers['acme-tickets'].env.ACME_TOKEN, value, 'the file holds the value filled in locally');
+    const history = await (await fetch(`${base}/v1/config/claude-desktop/${filled}/history`, { headers: { 'X-API-Key': apiKey } })).text();
+    assert.ok(history.includes('ACME_TICKETS_TOKEN') && !history.includes(value), 'the artifacts hold the reference, not the value');
   });
 
   test('imports a pasted client file: linked and custom entries, secret-looking literals, the draft', async () => {
