@@ -544,6 +544,17 @@ describe(`the web console in Chromium (${REMOTE ? `against ${REMOTE}` : 'native 
     await page.getByText('Tickets of Acme’s tracker, v2.').first().waitFor();
     await axe('a team server’s details');
     await shot('catalog-team-server-desktop-light');
+
+    for (const [width, scheme] of [[375, 'light'], [375, 'dark']]) {
+      for (const hash of ['#/catalog', '#/catalog/acme-tickets']) {
+        const p = await openAs(width, scheme, hash);
+        await p.getByLabel('server.json', { exact: true }).waitFor();
+        await noSidewaysScroll(p, width);
+        await axe(`${hash} (${width} px, ${scheme})`, p);
+        await shot(`${hash === '#/catalog' ? 'catalog-add' : 'catalog-team-server'}-mobile-${scheme}`, p);
+        await p.close();
+      }
+    }
   });
 
   test('a built-in server has no replace or remove; a team server is removed after a confirm', async () => {
@@ -656,7 +667,7 @@ describe(`the web console in Chromium (${REMOTE ? `against ${REMOTE}` : 'native 
         mine: { command: '/opt/mine/bin/serve', args: ['--fast'], env: { MINE_API_KEY: 'sk-live-0123456789abcdef' } },
       },
     }, null, 2);
-    await panel.getByLabel('Client file text').fill(text);
+    await panel.getByLabel('Client file to import').fill(text);
     await panel.getByRole('button', { name: 'Import this text' }).click();
     const result = panel.locator('.import-result');
     await result.waitFor();
@@ -674,6 +685,16 @@ describe(`the web console in Chromium (${REMOTE ? `against ${REMOTE}` : 'native 
     assert.equal(await focused(), 'draft-title', 'the keyboard goes to the draft');
     const payload = JSON.parse(await draft.getByLabel('Payload as JSON').innerText());
     assert.deepEqual(payload.mcpServers.mine.args, ['--fast']);
+
+    for (const scheme of ['light', 'dark']) {
+      const p = await openAs(375, scheme, `#/clients/cursor/${imported}`);
+      await p.locator('details#import summary').click();
+      await p.getByLabel('Client file to import').waitFor();
+      await noSidewaysScroll(p, 375);
+      await axe(`the import panel (375 px, ${scheme})`, p);
+      await shot(`profile-import-mobile-${scheme}`, p);
+      await p.close();
+    }
   });
 
   test('tokens: create with a scope, shown once with a copy button, a 403 names the scope, revoke', async () => {

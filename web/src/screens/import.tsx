@@ -33,7 +33,7 @@ export function ImportPanel({ api, client, profile, clientInfo, onDraft }: Props
         catalog server are linked to it, the rest kept as custom entries.
       </p>
       <form onSubmit={(e) => { e.preventDefault(); void run(false); }}>
-        <Field id="import-text" label="Client file text" hint="Paste the file’s content.">
+        <Field id="import-text" label="Client file to import" hint="Paste the file’s content.">
           <textarea id="import-text" rows={8} spellcheck={false} required value={text} aria-describedby="import-text-hint"
             onInput={(e) => setText(e.currentTarget.value)} />
         </Field>
