@@ -48,7 +48,8 @@ function CatalogList({ api }: { api: Api }) {
           </select>
         </Field>
       </form>
-      <Section title="Add a server.json" id="add-server-json">
+      <details class="panel fold" id="add-server-json">
+        <summary><h2>Add a server.json</h2></summary>
         <p class="meta">Your team’s own servers join the catalog from their <code>server.json</code>; built-in entries stay read-only.</p>
         <ServerJsonForm onSend={(json) => api.addServer(json)}
           onDone={(changed) => { setAdded(changed); void all.reload(); void found.reload(); }} />
@@ -57,7 +58,7 @@ function CatalogList({ api }: { api: Api }) {
             ✓ {added.message} <a href={href({ screen: 'catalog', server: added.server.server_id })}>See {added.server.display_name}</a>
           </p>
         )}
-      </Section>
+      </details>
       <ErrorBox error={found.error ?? all.error} />
       <p class="meta" role="status">{found.loading ? 'Searching…' : `${servers.length} ${servers.length === 1 ? 'server' : 'servers'}`}</p>
       <ul class="cards" aria-label="Servers">

@@ -26,7 +26,7 @@ export function ImportPanel({ api, client, profile, clientInfo, onDraft }: Props
   const ownFile = clientInfo?.config_path ?? null;
   const linked = Object.entries(result?.linked ?? {});
   return (
-    <details class="panel import" id="import">
+    <details class="panel fold import" id="import">
       <summary><h2>Import a client file</h2></summary>
       <p class="meta">
         The draft becomes the servers the file holds, in {clientInfo?.display_name ?? client}’s format; entries that run a
@@ -43,7 +43,7 @@ export function ImportPanel({ api, client, profile, clientInfo, onDraft }: Props
             <Button onClick={() => void run(true)} busy={importing} busyLabel="Importing…">Read this profile’s own file</Button>
           )}
         </div>
-        {ownFile && <p class="meta">The profile’s own file: <code class="path">{ownFile}</code> (a path override applies).</p>}
+        {ownFile && <p class="meta">The profile’s own file: its path override if it has one, else <code class="path">{ownFile}</code>.</p>}
       </form>
       <ErrorBox error={error} />
       {result && (
