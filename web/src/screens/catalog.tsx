@@ -9,7 +9,7 @@ import { Button, ErrorBox, Field, Section, TableWrap, Title, useAction } from '.
 import { ServerJsonForm } from './serverjson';
 
 /** How an entry's origin reads. */
-export const originLabel = (s: Server) => (s.origin === 'team' ? 'team' : 'built-in');
+const originLabel = (s: Server) => (s.origin === 'team' ? 'team' : 'built-in');
 
 /** The catalog, or one server's details when `server` is given. */
 export function Catalog({ api, server }: { api: Api; server?: string | undefined }) {
