@@ -608,6 +608,42 @@ describe(`the web console in Chromium (${REMOTE ? `against ${REMOTE}` : 'native 
     await shot('profile-secret-reference-desktop-light');
   });
 
+  test('a remote team server’s secret header, by reference: its prefix kept, Cursor’s file refers to it', async () => {
+    const res = await fetch(`${base}/v1/servers`, {
+      method: 'POST', headers: { 'X-API-Key': apiKey, 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        name: 'io.github.acme/acme-remote', title: 'Acme Remote', description: 'Acme’s hosted MCP server.', version: '2.0.0',
+        websiteUrl: 'https://acme.example/mcp',
+        remotes: [{
+          type: 'streamable-http', url: 'https://mcp.acme.example/mcp',
+          headers: [{
+            name: 'Authorization', value: 'Bearer {api_key}', isRequired: true, isSecret: true, description: 'API key',
+            variables: { api_key: { description: 'Acme API key', isRequired: true, isSecret: true } },
+          }],
+        }],
+      }),
+    });
+    assert.equal(res.status, 201, await res.text());
+    await page.goto(`${base}/#/clients/cursor/${profile}-team`);
+    const draft = profileSection('draft');
+    await draft.getByLabel('Find a server in the catalog').fill('acme remote');
+    await draft.getByRole('button', { name: /^Acme Remote/ }).click();
+    const form = draft.locator('form.server-form');
+    assert.ok(await form.getByLabel('Reference a secret by name').isChecked(), 'a secret header is referenced by default');
+    assert.match(await form.locator('#add-header-Authorization-hint').innerText(), /Bearer/);
+    await form.locator('#add-header-Authorization').fill('ACME_API_TOKEN');
+    await form.getByRole('button', { name: 'Add to draft' }).click();
+    const entry = draft.locator('li.entry[data-entry="acme-remote"]');
+    await entry.waitFor();
+    assert.match(await entry.locator('.settings').innerText(), /headers: Authorization=secret:ACME_API_TOKEN/);
+    const payload = JSON.parse(await draft.getByLabel('Payload as JSON').innerText());
+    assert.equal(payload.mcpServers['acme-remote'].headers.Authorization.secret, 'ACME_API_TOKEN');
+    await draft.getByRole('tab', { name: 'Client file preview' }).click();
+    const file = JSON.parse(await draft.locator('#panel-file pre').innerText());
+    assert.equal(file.mcpServers['acme-remote'].headers.Authorization, 'Bearer ${env:ACME_API_TOKEN}');
+    await draft.getByRole('tab', { name: 'Payload (JSON)' }).click();
+  });
+
   test('Claude Desktop has no reference syntax: SECRET_UNRESOLVED until the machine has the value, which only the file holds', { skip: REMOTE ? NO_FILE : false }, async () => {
     const filled = `${profile}-filled`;
     const path = join(home, 'filled', 'claude_desktop_config.json');
