@@ -2,7 +2,10 @@
 // build a Claude Desktop profile's draft (filesystem with a path, github with its token),
 // validate, publish, deploy, check the client file on disk, publish a change and deploy it, diff
 // the two versions, deploy the first again and see its signature verified in the browser; then
-// the catalog, tokens and keys screens. Along the way: no request leaves the server's origin, no
+// the catalog (a team server added from a server.json, a refused one, replace and remove), a
+// secret given by reference, the import of a pasted client file, tokens and keys. The walk's
+// GitHub token is a literal on purpose (Claude Desktop's file holds it as written), so
+// validation shows its PLAINTEXT_SECRET warning next to the entry. Along the way: no request leaves the server's origin, no
 // console error or page error, axe-core finds no serious or critical violation on the main
 // screens, and screenshots (desktop and 375 px, light and dark) go to target/console-screenshots/.
 //
@@ -261,9 +264,15 @@ describe(`the web console in Chromium (${REMOTE ? `against ${REMOTE}` : 'native 
 
     await draft.getByLabel('Find a server in the catalog').fill('github');
     await draft.getByRole('button', { name: /^GitHub stdio/ }).click();
-    await form.locator('#add-env-GITHUB_PERSONAL_ACCESS_TOKEN').waitFor();
-    assert.equal(await form.locator('#add-env-GITHUB_PERSONAL_ACCESS_TOKEN').getAttribute('type'), 'password', 'a secret is masked');
-    await form.locator('#add-env-GITHUB_PERSONAL_ACCESS_TOKEN').fill('github_pat_console_test');
+    // A secret field refers to the secret of its name by default; the walk writes the token as a
+    // literal instead (Claude Desktop's file holds it as written), which validation warns about.
+    const token = form.locator('#add-env-GITHUB_PERSONAL_ACCESS_TOKEN');
+    await token.waitFor();
+    assert.ok(await form.getByLabel('Reference a secret by name').isChecked(), 'a secret is referenced by default');
+    assert.equal(await token.inputValue(), 'GITHUB_PERSONAL_ACCESS_TOKEN', 'the reference defaults to the secret of its name');
+    await form.getByLabel('Literal value').check();
+    assert.equal(await token.getAttribute('type'), 'password', 'a literal secret is masked');
+    await token.fill('github_pat_console_test');
     await form.getByRole('button', { name: 'Add to draft' }).click();
     await draft.locator('li.entry[data-entry="github"]').waitFor();
     assert.match(await draft.locator('li.entry[data-entry="filesystem"] .cmd').innerText(), new RegExp(`server-filesystem ${dir.replace(/[/.]/g, '\\$&')}`));
@@ -281,7 +290,10 @@ describe(`the web console in Chromium (${REMOTE ? `against ${REMOTE}` : 'native 
   test('validates, initializes keys if needed, publishes with a changelog', async () => {
     const panel = profileSection('publish');
     await panel.getByRole('button', { name: 'Validate' }).click();
-    await panel.getByText(/Valid: 2 servers/).waitFor();
+    await panel.getByText(/Valid: 2 servers, 1 warning/).waitFor();
+    // The literal token's warning sits next to its entry.
+    const warning = profileSection('draft').locator('li.entry[data-entry="github"] .issue.warning');
+    assert.match(await warning.innerText(), /GITHUB_PERSONAL_ACCESS_TOKEN.*PLAINTEXT_SECRET/s);
     const init = panel.getByRole('button', { name: 'Initialize signing keys' });
     if (await init.isVisible()) {
       await init.click();
@@ -435,6 +447,14 @@ describe(`the web console in Chromium (${REMOTE ? `against ${REMOTE}` : 'native 
     const file = JSON.parse(readFileSync(path, 'utf8'));
     assert.equal(file.theme, 'dark', 'the other settings are kept');
     assert.equal(file.mcpServers.memory.command, 'npx', 'the adopted entry is the published one');
+
+    // The profile's own file read back by the host (`{}`): the deployed entry, linked to memory.
+    const panel = page.locator('details#import');
+    await panel.locator('summary').click();
+    await panel.getByRole('button', { name: 'Read this profile’s own file' }).click();
+    const result = panel.locator('.import-result');
+    await result.waitFor();
+    assert.match(await result.innerText(), /Linked to the catalog\s+memory → memory/);
   });
 
   test('the catalog: search, tag and transport filters, a server’s details', async () => {
@@ -464,6 +484,255 @@ describe(`the web console in Chromium (${REMOTE ? `against ${REMOTE}` : 'native 
     assert.match(await env.innerText(), /GITHUB_PERSONAL_ACCESS_TOKEN\s+yes\s+yes/);
     assert.match(await page.locator('section#parameters').innerText(), /read_only\s+bool\s+no\s+false/);
     await axe('a server’s details');
+  });
+
+  // A team server from its server.json: npm package, a required secret env var.
+  const teamServer = {
+    $schema: 'https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json',
+    name: 'io.github.acme/acme-tickets',
+    title: 'Acme Tickets',
+    description: 'Tickets of Acme’s tracker.',
+    version: '1.4.0',
+    repository: { url: 'https://github.com/acme/acme-tickets', source: 'github' },
+    packages: [{
+      registryType: 'npm', identifier: '@acme/tickets-mcp', version: '1.4.0', transport: { type: 'stdio' },
+      environmentVariables: [{ name: 'ACME_TOKEN', description: 'API token', isRequired: true, isSecret: true }],
+    }],
+  };
+
+  test('the catalog: a refused server.json shows the detail; an added one is listed as a team entry', async () => {
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Catalog' }).click();
+    await page.getByRole('heading', { name: 'Catalog', level: 1 }).waitFor();
+    const add = page.locator('details#add-server-json');
+    await add.locator('summary').click();
+    // A registry type the catalog cannot run: the server's 400 names the field, beside the input.
+    expect('/v1/servers', 400);
+    const refused = { ...teamServer, packages: [{ ...teamServer.packages[0], registryType: 'nuget' }] };
+    await add.getByLabel('server.json', { exact: true }).fill(JSON.stringify(refused, null, 2));
+    await add.getByRole('button', { name: 'Add to the catalog' }).click();
+    const alert = add.getByRole('alert');
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /registryType/);
+    assert.match(await alert.innerText(), /SERVER_JSON_INVALID · HTTP 400/);
+    assert.equal(await add.getByLabel('server.json', { exact: true }).getAttribute('aria-invalid'), 'true');
+
+    // The right one, previewed in the browser, then added.
+    await add.getByLabel('server.json', { exact: true }).fill(JSON.stringify(teamServer, null, 2));
+    await add.locator('.mapping').filter({ hasText: 'acme-tickets' }).waitFor();
+    assert.match(await add.locator('.mapping').innerText(), /npx -y @acme\/tickets-mcp@1\.4\.0.*ACME_TOKEN \(secret\)/s);
+    await add.getByRole('button', { name: 'Add to the catalog' }).click();
+    await add.getByRole('status').filter({ hasText: '✓' }).waitFor();
+    await page.getByLabel('Search').fill('acme');
+    const card = page.locator('ul.cards li').filter({ hasText: 'Acme Tickets' });
+    await card.waitFor();
+    assert.match(await card.locator('.origin').innerText(), /^team$/);
+    await page.getByLabel('Search').fill('filesystem');
+    await page.locator('ul.cards li').filter({ hasText: 'acme' }).waitFor({ state: 'detached' });
+    assert.match(await page.locator('ul.cards li').first().locator('.origin').innerText(), /^built-in$/);
+    await axe('the catalog with a refused server.json');
+    await shot('catalog-add-server-json-desktop-light');
+
+    // Its page: the origin, the secret env var, and replace (PUT) for a team entry.
+    await page.getByLabel('Search').fill('acme');
+    await card.locator('a').click();
+    await page.getByRole('heading', { name: 'Acme Tickets', level: 1 }).waitFor();
+    assert.match(await page.locator('section#runs').innerText(), /Origin\s+team/);
+    assert.match(await page.locator('section#env').innerText(), /ACME_TOKEN\s+yes\s+yes/);
+    const team = page.locator('section#team-entry');
+    await team.getByLabel('server.json', { exact: true }).fill(JSON.stringify({ ...teamServer, description: 'Tickets of Acme’s tracker, v2.' }));
+    await team.getByRole('button', { name: 'Replace acme-tickets' }).click();
+    await team.getByRole('status').filter({ hasText: '✓' }).waitFor();
+    await page.getByText('Tickets of Acme’s tracker, v2.').first().waitFor();
+    await axe('a team server’s details');
+    await shot('catalog-team-server-desktop-light');
+
+    for (const [width, scheme] of [[375, 'light'], [375, 'dark']]) {
+      for (const hash of ['#/catalog', '#/catalog/acme-tickets']) {
+        const p = await openAs(width, scheme, hash);
+        if (hash === '#/catalog') await p.locator('details#add-server-json summary').click();
+        await p.getByLabel('server.json', { exact: true }).waitFor();
+        await noSidewaysScroll(p, width);
+        await axe(`${hash} (${width} px, ${scheme})`, p);
+        await shot(`${hash === '#/catalog' ? 'catalog-add' : 'catalog-team-server'}-mobile-${scheme}`, p);
+        await p.close();
+      }
+    }
+  });
+
+  test('a built-in server has no replace or remove; a team server is removed after a confirm', async () => {
+    // A second team entry, added through the API, then removed through the console.
+    const res = await fetch(`${base}/v1/servers`, {
+      method: 'POST', headers: { 'X-API-Key': apiKey, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ ...teamServer, name: 'io.github.acme/acme-old', title: 'Acme Old' }),
+    });
+    assert.equal(res.status, 201);
+    await page.goto(`${base}/#/catalog/filesystem`);
+    await page.getByRole('heading', { name: 'Filesystem', level: 1 }).waitFor();
+    assert.match(await page.locator('section#runs').innerText(), /Origin\s+built-in/);
+    assert.equal(await page.locator('section#team-entry').count(), 0, 'built-in entries are read-only');
+    await page.goto(`${base}/#/catalog/acme-old`);
+    await page.getByRole('heading', { name: 'Acme Old', level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'Remove acme-old from the catalog' }).click();
+    await axe('the confirm of a removal');
+    await page.getByRole('button', { name: 'Confirm: remove acme-old from the catalog' }).click();
+    await page.getByRole('heading', { name: 'Catalog', level: 1 }).waitFor();
+    const gone = await fetch(`${base}/v1/servers/acme-old`, { headers: { 'X-API-Key': apiKey } });
+    assert.equal(gone.status, 404, 'the entry is gone');
+  });
+
+  test('a secret given by reference: the payload and the client file hold the reference, not a value', async () => {
+    const team = `${profile}-team`;
+    expect(`/v1/config/cursor/${team}/deployed`, 404);
+    await page.goto(`${base}/#/clients/cursor/${team}`);
+    await page.getByRole('heading', { name: team, level: 1 }).waitFor();
+    const draft = profileSection('draft');
+    await draft.getByLabel('Find a server in the catalog').fill('acme');
+    await draft.getByRole('button', { name: /^Acme Tickets/ }).click();
+    const form = draft.locator('form.server-form');
+    assert.ok(await form.getByLabel('Reference a secret by name').isChecked());
+    await form.locator('#add-env-ACME_TOKEN').fill('ACME_TICKETS_TOKEN');
+    await axe('the add form with a secret reference');
+    await form.getByRole('button', { name: 'Add to draft' }).click();
+    const entry = draft.locator('li.entry[data-entry="acme-tickets"]');
+    await entry.waitFor();
+    assert.match(await entry.locator('.settings').innerText(), /ACME_TOKEN=secret:ACME_TICKETS_TOKEN/);
+    const payload = JSON.parse(await draft.getByLabel('Payload as JSON').innerText());
+    assert.deepEqual(payload.mcpServers['acme-tickets'].env, { ACME_TOKEN: { secret: 'ACME_TICKETS_TOKEN' } });
+    await draft.getByRole('tab', { name: 'Client file preview' }).click();
+    const file = JSON.parse(await draft.locator('#panel-file pre').innerText());
+    assert.equal(file.mcpServers['acme-tickets'].env.ACME_TOKEN, '${env:ACME_TICKETS_TOKEN}', 'Cursor’s own reference');
+    await draft.getByRole('tab', { name: 'Payload (JSON)' }).click();
+    await profileSection('publish').getByRole('button', { name: 'Validate' }).click();
+    await profileSection('publish').getByText(/Valid: 1 server\./).waitFor();
+    assert.equal(await entry.locator('.issue').count(), 0, 'a reference is no plaintext secret');
+    await shot('profile-secret-reference-desktop-light');
+  });
+
+  test('a remote team server’s secret header, by reference: its prefix kept, Cursor’s file refers to it', async () => {
+    const res = await fetch(`${base}/v1/servers`, {
+      method: 'POST', headers: { 'X-API-Key': apiKey, 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        name: 'io.github.acme/acme-remote', title: 'Acme Remote', description: 'Acme’s hosted MCP server.', version: '2.0.0',
+        websiteUrl: 'https://acme.example/mcp',
+        remotes: [{
+          type: 'streamable-http', url: 'https://mcp.acme.example/mcp',
+          headers: [{
+            name: 'Authorization', value: 'Bearer {api_key}', isRequired: true, isSecret: true, description: 'API key',
+            variables: { api_key: { description: 'Acme API key', isRequired: true, isSecret: true } },
+          }],
+        }],
+      }),
+    });
+    assert.equal(res.status, 201, await res.text());
+    await page.goto(`${base}/#/clients/cursor/${profile}-team`);
+    const draft = profileSection('draft');
+    await draft.getByLabel('Find a server in the catalog').fill('acme remote');
+    await draft.getByRole('button', { name: /^Acme Remote/ }).click();
+    const form = draft.locator('form.server-form');
+    assert.ok(await form.getByLabel('Reference a secret by name').isChecked(), 'a secret header is referenced by default');
+    assert.match(await form.locator('#add-header-Authorization-hint').innerText(), /Bearer/);
+    await form.locator('#add-header-Authorization').fill('ACME_API_TOKEN');
+    await form.getByRole('button', { name: 'Add to draft' }).click();
+    const entry = draft.locator('li.entry[data-entry="acme-remote"]');
+    await entry.waitFor();
+    assert.match(await entry.locator('.settings').innerText(), /headers: Authorization=secret:ACME_API_TOKEN/);
+    const payload = JSON.parse(await draft.getByLabel('Payload as JSON').innerText());
+    assert.equal(payload.mcpServers['acme-remote'].headers.Authorization.secret, 'ACME_API_TOKEN');
+    await draft.getByRole('tab', { name: 'Client file preview' }).click();
+    const file = JSON.parse(await draft.locator('#panel-file pre').innerText());
+    assert.equal(file.mcpServers['acme-remote'].headers.Authorization, 'Bearer ${env:ACME_API_TOKEN}');
+    await draft.getByRole('tab', { name: 'Payload (JSON)' }).click();
+  });
+
+  test('Claude Desktop has no reference syntax: SECRET_UNRESOLVED until the machine has the value, which only the file holds', { skip: REMOTE ? NO_FILE : false }, async () => {
+    const filled = `${profile}-filled`;
+    const path = join(home, 'filled', 'claude_desktop_config.json');
+    const made = await fetch(`${base}/v1/clients/claude-desktop/profiles`, {
+      method: 'POST', headers: { 'X-API-Key': apiKey, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ profile_id: filled, config_path: path }),
+    });
+    assert.ok(made.ok, `profile created: ${made.status}`);
+    expect(`/v1/config/claude-desktop/${filled}/deployed`, 404);
+    expect(`/v1/config/claude-desktop/${filled}/deploy`, 409);
+    await page.goto(`${base}/#/clients/claude-desktop/${filled}`);
+    await page.getByRole('heading', { name: filled, level: 1 }).waitFor();
+    const draft = profileSection('draft');
+    await draft.getByLabel('Find a server in the catalog').fill('acme');
+    await draft.getByRole('button', { name: /^Acme Tickets/ }).click();
+    await draft.locator('#add-env-ACME_TOKEN').fill('ACME_TICKETS_TOKEN');
+    await draft.locator('form.server-form').getByRole('button', { name: 'Add to draft' }).click();
+    await draft.locator('li.entry[data-entry="acme-tickets"]').waitFor();
+    await draft.getByRole('tab', { name: 'Client file preview' }).click();
+    await draft.locator('#panel-file .notice').filter({ hasText: 'cannot refer to a secret' }).waitFor();
+    const preview = JSON.parse(await draft.locator('#panel-file pre').innerText());
+    assert.equal(preview.mcpServers['acme-tickets'].env.ACME_TOKEN, '<secret ACME_TICKETS_TOKEN, filled in on deploy>');
+    await draft.getByRole('tab', { name: 'Payload (JSON)' }).click();
+    await profileSection('publish').getByRole('button', { name: 'Publish' }).click();
+    await profileSection('publish').getByText(/Published artifact/).waitFor();
+
+    // The server's machine lacks the value: the deploy's 409 shows its detail and what to do.
+    const deploy = profileSection('deploy');
+    await deploy.getByRole('button', { name: 'Preview deploy' }).click();
+    const alert = deploy.getByRole('alert');
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /ACME_TICKETS_TOKEN[\s\S]*SECRET_UNRESOLVED · HTTP 409/);
+    await deploy.locator('.notice').filter({ hasText: 'secrets.json' }).waitFor();
+    await axe('a deploy refused for a missing secret');
+
+    // The value in the server's local secrets file (0600): the deploy fills it into the file only.
+    const value = `acme-value-${process.pid}`;
+    writeFileSync(join(root, 'data', 'secrets.json'), JSON.stringify({ ACME_TICKETS_TOKEN: value }), { mode: 0o600 });
+    await deploy.getByRole('button', { name: 'Preview deploy' }).click();
+    await deploy.locator('.preview .outcome').waitFor();
+    await deploy.getByRole('button', { name: 'Deploy now' }).click();
+    await deploy.locator('.ok-box').waitFor();
+    const file = JSON.parse(readFileSync(path, 'utf8'));
+    assert.equal(file.mcpServers['acme-tickets'].env.ACME_TOKEN, value, 'the file holds the value filled in locally');
+    const history = await (await fetch(`${base}/v1/config/claude-desktop/${filled}/history`, { headers: { 'X-API-Key': apiKey } })).text();
+    assert.ok(history.includes('ACME_TICKETS_TOKEN') && !history.includes(value), 'the artifacts hold the reference, not the value');
+  });
+
+  test('imports a pasted client file: linked and custom entries, secret-looking literals, the draft', async () => {
+    const imported = `${profile}-import`;
+    expect(`/v1/config/cursor/${imported}/deployed`, 404);
+    await page.goto(`${base}/#/clients/cursor/${imported}`);
+    await page.getByRole('heading', { name: imported, level: 1 }).waitFor();
+    const panel = page.locator('details#import');
+    await panel.locator('summary').click();
+    const text = JSON.stringify({
+      mcpServers: {
+        notes: { command: 'npx', args: ['-y', '@modelcontextprotocol/server-memory'] },
+        mine: { command: '/opt/mine/bin/serve', args: ['--fast'], env: { MINE_API_KEY: 'sk-live-0123456789abcdef' } },
+      },
+    }, null, 2);
+    await panel.getByLabel('Client file to import').fill(text);
+    await panel.getByRole('button', { name: 'Import this text' }).click();
+    const result = panel.locator('.import-result');
+    await result.waitFor();
+    const shown = await result.innerText();
+    assert.match(shown, /Linked to the catalog\s+notes → memory/);
+    assert.match(shown, /Custom entries\s+mine/);
+    assert.match(shown, /mine: env\.MINE_API_KEY/);
+    assert.doesNotMatch(shown, /sk-live/, 'the secret-looking value is not repeated');
+    await axe('the import result');
+    await shot('profile-import-desktop-light');
+    await result.getByRole('link', { name: 'Go to the draft' }).click();
+    const draft = profileSection('draft');
+    await draft.locator('li.entry[data-entry="notes"]').waitFor();
+    await draft.locator('li.entry[data-entry="mine"]').waitFor();
+    assert.equal(await focused(), 'draft-title', 'the keyboard goes to the draft');
+    const payload = JSON.parse(await draft.getByLabel('Payload as JSON').innerText());
+    assert.deepEqual(payload.mcpServers.mine.args, ['--fast']);
+
+    for (const scheme of ['light', 'dark']) {
+      const p = await openAs(375, scheme, `#/clients/cursor/${imported}`);
+      await p.locator('details#import summary').click();
+      await p.getByLabel('Client file to import').waitFor();
+      await noSidewaysScroll(p, 375);
+      await axe(`the import panel (375 px, ${scheme})`, p);
+      await shot(`profile-import-mobile-${scheme}`, p);
+      await p.close();
+    }
   });
 
   test('tokens: create with a scope, shown once with a copy button, a 403 names the scope, revoke', async () => {

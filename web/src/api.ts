@@ -1,6 +1,6 @@
 // The console's one way to the server: `/v1` on the same origin, with the signed-in credential.
 import type {
-  Artifact, ClientList, Diff, Payload, Report, Server, ServerList,
+  Artifact, ClientList, Diff, DraftImported, Payload, Report, Server, ServerJson, ServerList, Setting,
 } from 'mcp-orchestration-core/web';
 
 /** How the credential is sent: an issued token as `Authorization: Bearer`, the API key as `X-API-Key`. */
@@ -95,6 +95,13 @@ export type ProfileList = { client_id: string; profiles: string[]; config_paths:
 export type DraftView = { mcpServers: Record<string, unknown>; server_count: number };
 /** The answer of a draft add or remove. */
 export type DraftChanged = { draft: DraftView; message: string; server_count: number };
+/** The answer of adding, replacing or removing a team server. */
+export type ServerChanged = { message: string; server: Server; status: string };
+/** What `draft/add` takes: the server, the entry's name, its parameters, env vars and headers. */
+export type AddBody = {
+  server_id: string; name?: string; params?: Record<string, unknown>;
+  env?: Record<string, Setting>; headers?: Record<string, Setting>;
+};
 /** The answer of a publish. */
 export type Published = { artifact_id: string; created_at: string; message: string; server_count: number; warnings: Report['warnings'] };
 /** The answer of a deploy (or of its dry run). */
@@ -137,10 +144,17 @@ export function api(c: Credential) {
       return request<ServerList>(c, 'GET', `/v1/servers${query ? `?${query}` : ''}`);
     },
     server: (id: string) => request<Server>(c, 'GET', `/v1/servers/${seg(id)}`),
+    /** Adds a team server from its `server.json`. */
+    addServer: (json: ServerJson) => request<ServerChanged>(c, 'POST', '/v1/servers', json),
+    /** Replaces the team server `id` with this `server.json`. */
+    replaceServer: (id: string, json: ServerJson) => request<ServerChanged>(c, 'PUT', `/v1/servers/${seg(id)}`, json),
+    removeServer: (id: string) => request<ServerChanged>(c, 'DELETE', `/v1/servers/${seg(id)}`),
     draft: (client: string, profile: string) => request<DraftView>(c, 'GET', `${cfg(client, profile)}/draft`),
-    addToDraft: (client: string, profile: string, body: {
-      server_id: string; name?: string; params?: Record<string, unknown>; env?: Record<string, string>;
-    }) => request<DraftChanged>(c, 'POST', `${cfg(client, profile)}/draft/add`, body),
+    addToDraft: (client: string, profile: string, body: AddBody) =>
+      request<DraftChanged>(c, 'POST', `${cfg(client, profile)}/draft/add`, body),
+    /** Makes the draft from a client file's text, or (`null`, native host) from the profile's own file. */
+    importFile: (client: string, profile: string, text: string | null) =>
+      request<DraftImported>(c, 'POST', `${cfg(client, profile)}/import`, text === null ? {} : { text }),
     removeFromDraft: (client: string, profile: string, name: string) =>
       request<DraftChanged>(c, 'POST', `${cfg(client, profile)}/draft/remove`, { server_id: name }),
     validate: (client: string, profile: string) => request<Report>(c, 'POST', `${cfg(client, profile)}/validate`),

@@ -4,7 +4,7 @@ import init from 'mcp-orchestration-core/web';
 import wasmUrl from 'mcp-orchestration-core/mcp_orchestration_core_bg.wasm';
 
 export {
-  canonicalize, diffConfigs, renderClientConfig, verifyArtifact,
+  canonicalize, diffConfigs, renderClientConfig, serverFromJson, verifyArtifact,
 } from 'mcp-orchestration-core/web';
 
 /** Resolves once the WebAssembly is instantiated; the functions above work from then on. */

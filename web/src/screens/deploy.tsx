@@ -65,6 +65,7 @@ export function DeployPanel({ api, client, profile, artifacts, keys, deployed, o
         </form>
       )}
       <ErrorBox error={previewError} />
+      <Unresolved error={previewError} />
       {preview && (
         <div class="preview" aria-labelledby="preview-title">
           <h3 id="preview-title">What the deploy of <code>{shortId(preview.artifact_id)}</code> will do</h3>
@@ -74,6 +75,7 @@ export function DeployPanel({ api, client, profile, artifacts, keys, deployed, o
         </div>
       )}
       <ErrorBox error={deployError} />
+      <Unresolved error={deployError} />
       {done && (
         <div class="ok-box" role="status">
           <p class="ok">✓ {done.message}</p>
@@ -82,6 +84,17 @@ export function DeployPanel({ api, client, profile, artifacts, keys, deployed, o
         </div>
       )}
     </Section>
+  );
+}
+
+/** What to do about a secret the machine writing the file lacks. */
+function Unresolved({ error }: { error: unknown }) {
+  if (!(error instanceof ApiError) || error.code !== 'SECRET_UNRESOLVED') return null;
+  return (
+    <p class="notice">
+      This client’s file cannot refer to a secret, so the machine that writes it fills the value in: set it in the
+      server’s environment or in <code>$MCP_ORCHESTRATION_HOME/secrets.json</code> (private to its owner), then deploy again.
+    </p>
   );
 }
 

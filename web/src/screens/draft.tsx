@@ -1,10 +1,10 @@
 // The draft builder: the entries (with the issues validation found in each), a server added
 // through a form generated from its catalog definition, and the payload and the client's file
 // as they will be written.
-import type { ClientSummary, Issue, Parameter, Payload, Report, Server } from 'mcp-orchestration-core/web';
+import type { ClientSummary, Issue, Parameter, Payload, Report, Server, Setting } from 'mcp-orchestration-core/web';
 import { useEffect, useRef, useState } from 'preact/hooks';
 
-import type { Api, DraftView } from '../api';
+import type { AddBody, Api, DraftView } from '../api';
 import { renderClientConfig } from '../core';
 import { useCore } from '../hooks';
 import { useLoad } from '../load';
@@ -38,9 +38,10 @@ function EntryCard({ name, entry, issues, onRemove }: {
   name: string; entry: unknown; issues: Issue[]; onRemove: () => Promise<void>;
 }) {
   const [remove, removing, error] = useAction(onRemove);
-  const e = (entry ?? {}) as { command?: string; args?: string[]; url?: string; type?: string; env?: Record<string, string> };
+  const e = (entry ?? {}) as {
+    command?: string; args?: string[]; url?: string; type?: string; env?: Record<string, Setting>; headers?: Record<string, Setting>;
+  };
   const line = e.command ? [e.command, ...(e.args ?? [])].join(' ') : `${e.type ?? ''} ${e.url ?? ''}`;
-  const env = Object.keys(e.env ?? {});
   return (
     <li class={`entry${issues.some((i) => i.severity === 'error') ? ' has-error' : ''}`} data-entry={name}>
       <div class="entry-head">
@@ -48,7 +49,8 @@ function EntryCard({ name, entry, issues, onRemove }: {
         <Button kind="quiet" onClick={() => void remove()} busy={removing} busyLabel="Removing…" aria-label={`Remove ${name}`}>Remove</Button>
       </div>
       <p class="cmd"><code>{line}</code></p>
-      {env.length > 0 && <p class="meta">env: {env.map((k) => <code key={k}>{k}=••••</code>)}</p>}
+      <Settings label="env" values={e.env} />
+      <Settings label="headers" values={e.headers} />
       {issues.length > 0 && (
         <ul class="issues" aria-label={`Issues of ${name}`}>
           {issues.map((i, n) => <IssueLine key={n} issue={i} />)}
@@ -56,6 +58,19 @@ function EntryCard({ name, entry, issues, onRemove }: {
       )}
       <ErrorBox error={error} />
     </li>
+  );
+}
+
+/** An entry's env vars or headers: a secret reference by its name, a literal value masked. */
+function Settings({ label, values }: { label: string; values: Record<string, Setting> | undefined }) {
+  const all = Object.entries(values ?? {});
+  if (all.length === 0) return null;
+  return (
+    <p class="meta settings">
+      {label}: {all.map(([k, v]) => (typeof v === 'string'
+        ? <code key={k}>{k}=••••</code>
+        : <code key={k} class="secret-ref" title={`The secret ${v.secret}, filled in by the machine or client`}>{k}=secret:{v.secret}</code>))}
+    </p>
   );
 }
 
@@ -104,6 +119,7 @@ function AddServer({ api, client, profile, taken, onDraft }: {
                 <button type="button" class="pick-item" onClick={() => setChosen(s)}>
                   <span class="card-title">{s.display_name}</span>
                   <span class="badge">{s.transport}</span>
+                  {s.origin === 'team' && <span class="origin team">team</span>}
                   <span class="meta">{s.description}</span>
                 </button>
               </li>
@@ -124,7 +140,24 @@ function AddServer({ api, client, profile, taken, onDraft }: {
   );
 }
 
-type AddBody = { server_id: string; name?: string; params?: Record<string, unknown>; env?: Record<string, string> };
+/** How a secret env var or header is given: by the secret's name (the default) or as the value. */
+type SecretMode = 'ref' | 'literal';
+
+/** A value of the form: its text, and for a secret field whether it is a reference. */
+type Value = { text: string; mode: SecretMode };
+
+/** The setting `draft/add` gets from a field: `{"secret": NAME}` for a reference, else the text. */
+function setting(v: Value, secret: boolean): Setting | null {
+  if (v.text.trim() === '') return null;
+  return secret && v.mode === 'ref' ? { secret: v.text.trim() } : v.text;
+}
+
+/** The secret name a field suggests: its own name, made an environment variable name. */
+const secretName = (name: string) => name.replace(/[^A-Za-z0-9_]/g, '_').replace(/^(?=[0-9])/, '_');
+
+/** A field's value before the user touches it: a secret field refers to the secret of its name. */
+const initial = (def: { name: string; secret?: boolean }): Value =>
+  (def.secret ? { text: secretName(def.name), mode: 'ref' } : { text: '', mode: 'literal' });
 
 /** The form of one server, generated from its parameters and env vars. */
 export function ServerForm({ server, taken, onAdd, onCancel }: {
@@ -132,7 +165,8 @@ export function ServerForm({ server, taken, onAdd, onCancel }: {
 }) {
   const [name, setName] = useState(taken.includes(server.server_id) ? '' : server.server_id);
   const [params, setParams] = useState<Record<string, string>>({});
-  const [env, setEnv] = useState<Record<string, string>>({});
+  const [env, setEnv] = useState<Record<string, Value>>({});
+  const [headers, setHeaders] = useState<Record<string, Value>>({});
   const [add, adding, error] = useAction(async () => {
     const body: AddBody = { server_id: server.server_id };
     if (name.trim() && name.trim() !== server.server_id) body.name = name.trim();
@@ -143,8 +177,18 @@ export function ServerForm({ server, taken, onAdd, onCancel }: {
       p[def.name] = def.type === 'int' ? Number(raw) : def.type === 'bool' ? raw === 'true' : raw;
     }
     if (Object.keys(p).length) body.params = p;
-    const e = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
+    const given = (defs: { name: string; secret?: boolean }[], values: Record<string, Value>) => {
+      const out: Record<string, Setting> = {};
+      for (const def of defs) {
+        const v = setting(values[def.name] ?? initial(def), !!def.secret);
+        if (v !== null) out[def.name] = v;
+      }
+      return out;
+    };
+    const e = given(server.env, env);
     if (Object.keys(e).length) body.env = e;
+    const h = given(server.headers, headers);
+    if (Object.keys(h).length) body.headers = h;
     await onAdd(body);
   });
   const id = (kind: string, n: string) => `add-${kind}-${n}`;
@@ -170,16 +214,17 @@ export function ServerForm({ server, taken, onAdd, onCancel }: {
         <fieldset>
           <legend>Environment variables</legend>
           {server.env.map((v) => (
-            <Field key={v.name} id={id('env', v.name)} label={<code>{v.name}</code>} required={!!v.required}
-              hint={<>{v.description}{v.example ? <> Example: <code>{v.example}</code></> : null}{v.secret ? ' Secret: stored in the draft and written into the client’s file.' : ''}</>}>
-              {v.secret
-                ? <input id={id('env', v.name)} type="password" required={!!v.required} autocomplete="off" spellcheck={false}
-                    aria-describedby={`${id('env', v.name)}-hint`} value={env[v.name] ?? ''}
-                    onInput={(e) => setEnv({ ...env, [v.name]: e.currentTarget.value })} />
-                : <input id={id('env', v.name)} type="text" required={!!v.required} autocomplete="off" spellcheck={false}
-                    aria-describedby={`${id('env', v.name)}-hint`} value={env[v.name] ?? ''}
-                    onInput={(e) => setEnv({ ...env, [v.name]: e.currentTarget.value })} />}
-            </Field>
+            <SettingField key={v.name} kind="env" def={v} value={env[v.name]}
+              onValue={(x) => setEnv({ ...env, [v.name]: x })} />
+          ))}
+        </fieldset>
+      )}
+      {server.headers.length > 0 && (
+        <fieldset>
+          <legend>Headers</legend>
+          {server.headers.map((h) => (
+            <SettingField key={h.name} kind="header" def={{ ...h, example: h.prefix ? `${h.prefix}…` : null }} value={headers[h.name]}
+              onValue={(x) => setHeaders({ ...headers, [h.name]: x })} />
           ))}
         </fieldset>
       )}
@@ -189,6 +234,45 @@ export function ServerForm({ server, taken, onAdd, onCancel }: {
         <Button onClick={onCancel}>Cancel</Button>
       </div>
     </form>
+  );
+}
+
+/**
+ * An env var or header. A secret one offers "reference a secret by name" (the default: only the
+ * name is stored, each machine or client supplies the value) or a literal value.
+ */
+function SettingField({ kind, def, value, onValue }: {
+  kind: 'env' | 'header';
+  def: { name: string; description: string; required?: boolean; secret?: boolean; example?: string | null; prefix?: string | null };
+  value: Value | undefined; onValue: (v: Value) => void;
+}) {
+  const id = `add-${kind}-${def.name}`;
+  const secret = !!def.secret;
+  const v: Value = value ?? initial(def);
+  const ref = secret && v.mode === 'ref';
+  const prefix = def.prefix ? <> <code>{def.prefix}</code> is written before it.</> : null;
+  const hint = ref
+    ? <>{def.description} The secret’s name: only it is stored; the client’s file gets the client’s reference, or the machine that writes the file fills the value in from its environment or <code>secrets.json</code>.{prefix}</>
+    : <>{def.description}{def.example ? <> Example: <code>{def.example}</code>.</> : null}{prefix}{secret ? ' A literal secret is stored in the draft, the artifacts and the client’s file (validation warns PLAINTEXT_SECRET).' : ''}</>;
+  const setMode = (mode: SecretMode) => onValue({ mode, text: mode === 'ref' ? secretName(def.name) : '' });
+  return (
+    <div class="setting">
+      {secret && (
+        <div class="choice" role="radiogroup" aria-label={`How ${def.name} is given`}>
+          <label><input type="radio" name={`${id}-mode`} value="ref" checked={ref} onChange={() => setMode('ref')} /> Reference a secret by name</label>
+          <label><input type="radio" name={`${id}-mode`} value="literal" checked={!ref} onChange={() => setMode('literal')} /> Literal value</label>
+        </div>
+      )}
+      <Field id={id} label={<><code>{def.name}</code>{ref ? ' — secret name' : ''}</>} required={!!def.required} hint={hint}>
+        {/* Two elements (keys), so the reference's pattern never sticks to the literal. */}
+        {secret && !ref
+          ? <input key="literal" id={id} type="password" required={!!def.required} autocomplete="off" spellcheck={false}
+              aria-describedby={`${id}-hint`} value={v.text} onInput={(e) => onValue({ ...v, text: e.currentTarget.value })} />
+          : <input key="ref" id={id} type="text" required={!!def.required} autocomplete="off" spellcheck={false}
+              pattern={ref ? '[A-Za-z_][A-Za-z0-9_]*' : undefined}
+              aria-describedby={`${id}-hint`} value={v.text} onInput={(e) => onValue({ ...v, text: e.currentTarget.value })} />}
+      </Field>
+    </div>
   );
 }
 
@@ -228,11 +312,23 @@ function Previews({ client, clientInfo, draft }: { client: string; clientInfo: C
   const payload = { mcpServers: draft.mcpServers };
   let file = '';
   let fileError: unknown = null;
+  // A client with no reference syntax gets secrets filled in by the machine that writes its file:
+  // the preview shows where they go.
+  let filledIn = false;
   if (ready === true) {
     try {
       file = renderClientConfig(client, payload as Payload, null);
     } catch (e) {
-      fileError = e;
+      if ((e as { code?: unknown }).code === 'SECRET_UNRESOLVED') {
+        filledIn = true;
+        try {
+          file = renderClientConfig(client, placeholders(payload) as Payload, null);
+        } catch (again) {
+          fileError = again;
+        }
+      } else {
+        fileError = e;
+      }
     }
   }
   return (
@@ -254,10 +350,30 @@ function Previews({ client, clientInfo, draft }: { client: string; clientInfo: C
         {ready instanceof Error && <ErrorBox error={ready} />}
         {ready === false && <p class="loading" role="status">Loading the core…</p>}
         <ErrorBox error={fileError} />
+        {filledIn && (
+          <p class="notice">
+            This client’s file cannot refer to a secret: the machine that deploys it fills each value in from its
+            environment or <code>secrets.json</code>. The preview shows where.
+          </p>
+        )}
         {ready === true && !fileError && <pre class="code" tabIndex={0} aria-label="Client file text">{file}</pre>}
       </div>
     </div>
   );
+}
+
+/** The payload with every secret reference replaced by a placeholder naming it. */
+function placeholders(payload: { mcpServers: Record<string, unknown> }): { mcpServers: Record<string, unknown> } {
+  const fill = (values: unknown) => (values && typeof values === 'object'
+    ? Object.fromEntries(Object.entries(values as Record<string, Setting>).map(([k, v]) =>
+      [k, typeof v === 'string' ? v : `${v.prefix ?? ''}<secret ${v.secret}, filled in on deploy>`]))
+    : values);
+  const servers = Object.entries(payload.mcpServers).map(([name, entry]) => {
+    if (!entry || typeof entry !== 'object') return [name, entry];
+    const e = entry as Record<string, unknown>;
+    return [name, { ...e, ...(e.env ? { env: fill(e.env) } : {}), ...(e.headers ? { headers: fill(e.headers) } : {}) }];
+  });
+  return { mcpServers: Object.fromEntries(servers) };
 }
 
 /** Left and right arrows move between the two tabs. */

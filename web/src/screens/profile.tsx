@@ -9,6 +9,7 @@ import { ErrorBox, Title } from '../ui';
 import { DeployPanel } from './deploy';
 import { DraftPanel } from './draft';
 import { HistoryPanel } from './history';
+import { ImportPanel } from './import';
 import { PublishPanel } from './publish';
 
 /** The workspace of one client's profile. */
@@ -38,6 +39,8 @@ export function Profile({ api, client, profile }: { api: Api; client: string; pr
         <a href={here} onClick={jump('deploy')}>3 Deploy</a>
         <a href={here} onClick={jump('history')}>4 History</a>
       </nav>
+      <ImportPanel api={api} client={client} profile={profile} clientInfo={info ?? null}
+        onDraft={(d) => { draft.set(d); setReport(null); }} />
       <DraftPanel api={api} client={client} profile={profile} clientInfo={info ?? null}
         draft={draft.data} onDraft={(d) => { draft.set(d); setReport(null); }} report={report} />
       <PublishPanel api={api} client={client} profile={profile} draftCount={draft.data?.server_count ?? 0}
