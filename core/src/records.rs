@@ -120,7 +120,8 @@ impl TeamServer {
     }
 }
 
-const TEAM_SERVERS: &str = "catalog/";
+/// The prefix of the team entries' keys: the store-dependent part of the catalog.
+pub(crate) const TEAM_SERVERS: &str = "catalog/";
 
 fn profile_key(client: &str, profile: &str) -> String {
     format!("profile/{client}/{profile}")

@@ -1,5 +1,6 @@
-//! What one Worker isolate keeps between requests: its settings, the grants the Durable Object
-//! gave it, the token uses it counted at the edge, and the address blocks it learned of.
+//! What one Worker isolate keeps between requests: its settings, what the Durable Object vouched
+//! for (grants, the team catalog copy) with the answers kept from them, the token uses it counted
+//! at the edge, and the address blocks it learned of.
 
 use std::cell::{Cell, OnceCell};
 use std::rc::Rc;
@@ -7,7 +8,7 @@ use std::time::Duration;
 
 use http::HeaderMap;
 use mcp_orchestration_core::api::Settings;
-use mcp_orchestration_core::api::edge::Grants;
+use mcp_orchestration_core::api::edge::Edge;
 use mcp_orchestration_core::api::lockout::Lockout;
 use mcp_orchestration_core::usage::Usage;
 use worker::{Context, Delay, Env, RateLimiter};
@@ -21,7 +22,7 @@ const REPORT_DELAY: Duration = Duration::from_secs(1);
 /// The isolate's state.
 pub(crate) struct Isolate {
     pub(crate) settings: Settings,
-    pub(crate) grants: Grants,
+    pub(crate) edge: Edge,
     pub(crate) usage: Usage,
     pub(crate) lockout: Lockout,
     pub(crate) limiter: Option<RateLimiter>,
@@ -40,7 +41,7 @@ impl Isolate {
             Rc::clone(cell.get_or_init(|| {
                 Rc::new(Self {
                     settings: runtime::settings(env),
-                    grants: Grants::new(),
+                    edge: Edge::new(),
                     usage: Usage::new(),
                     lockout: Lockout::new(),
                     limiter: guard::limiter(env),

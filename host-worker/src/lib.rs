@@ -1,12 +1,14 @@
 //! The Cloudflare Workers host of mcp-orchestration.
 //!
 //! A thin translator. The `fetch` event answers what needs no store in the stateless Worker,
-//! through the core's [`api::edge::handle_at_edge`]: health, the documents, the catalog and the
-//! client registry (the routes the core's route table marks built-in), CORS preflights and errors
-//! that need no store, with the API key or a bearer token whose grant this isolate holds. Every
-//! other request goes to one Durable Object, [`Orchestrator`], whose SQLite storage implements the
-//! core's [`Store`](mcp_orchestration_core::Store); it vouches for bearer tokens ([`relay`]), and
-//! the uses of tokens answered at the edge are passed on to it. Every rule (auth, CORS, routing,
+//! through the core's [`api::edge::handle_at_edge`]: health, the documents and the client registry
+//! (the routes the core's route table marks built-in), the catalog from a copy of the team entries
+//! the object sent less than 5 s ago, CORS preflights and errors that need no store, with the API
+//! key or a bearer token whose grant this isolate holds; kept answers are served pre-serialized
+//! until the next change. Every other request goes to one Durable Object, [`Orchestrator`], whose
+//! SQLite storage implements the core's [`Store`](mcp_orchestration_core::Store); it vouches for
+//! bearer tokens and sends the team entries ([`relay`]), and the uses of tokens answered at the
+//! edge are passed on to it. Every rule (auth, CORS, routing,
 //! errors, lockout) is the core's; this crate only moves bytes between the Workers runtime and
 //! the core.
 //!
@@ -63,7 +65,17 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
         return exchange::write_response(refused);
     }
     let host = runtime::host(&isolate.settings, &isolate.usage, None);
-    match api::edge::handle_at_edge(request, &host, &isolate.grants) {
+    let mut outcome = api::edge::handle_at_edge(request, &host, &isolate.edge);
+    if let Outcome::NeedsCatalog(request) = outcome {
+        outcome = match fetch_catalog(&isolate, &env).await {
+            Ok(()) => api::edge::handle_at_edge(request, &host, &isolate.edge),
+            Err(e) => {
+                worker::console_error!("could not fetch the team catalog: {e}");
+                Outcome::Forward(request)
+            }
+        };
+    }
+    match outcome {
         Outcome::Answered(answer) => {
             let answer = guard::count(
                 isolate.limiter.as_ref(),
@@ -76,7 +88,8 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
             isolate.schedule_report(&env, &ctx);
             exchange::write_response(answer)
         }
-        Outcome::Forward(request) => {
+        // Still no fresh copy: a write this isolate forwarded dropped it meanwhile.
+        Outcome::Forward(request) | Outcome::NeedsCatalog(request) => {
             let answer = forward(&isolate, &env, request, &url, now).await?;
             if answer.status_code() == 429 {
                 // The object's lockout refused the address (the core's only 429): refuse it here
@@ -101,7 +114,7 @@ async fn forward(
     let token = api::edge::bearer_token(request.headers()).map(str::to_owned);
     let wants_grant = token
         .as_deref()
-        .is_some_and(|t| isolate.grants.fresh(t, now).is_none());
+        .is_some_and(|t| isolate.edge.grants.fresh(t, now).is_none());
     if wants_grant {
         request
             .headers_mut()
@@ -121,14 +134,40 @@ async fn forward(
         }
     };
     if writes {
-        // The write may have revoked a token: ask the object again for every grant.
-        isolate.grants.clear();
+        // The write may have revoked a token or changed the catalog: ask the object again.
+        isolate.edge.after_write();
     }
     let Some(value) = answer.headers().get(relay::GRANT.as_str())? else {
         return Ok(answer);
     };
     if let (Some(token), Some(grant)) = (token, relay::parse_grant(&value)) {
-        isolate.grants.insert(&token, grant, now);
+        isolate.edge.grants.insert(&token, grant, now);
     }
     exchange::without_header(answer, relay::GRANT.as_str())
+}
+
+/// Asks the Durable Object for its team catalog entries and holds them in this isolate, trusted
+/// from the moment they were asked for.
+async fn fetch_catalog(isolate: &Isolate, env: &Env) -> Result<()> {
+    let ticket = isolate.edge.catalog_ticket();
+    let asked_at = WorkerClock.now();
+    let mut request = http::Request::new(bytes::Bytes::new());
+    request
+        .headers_mut()
+        .insert(relay::WANT_CATALOG, HeaderValue::from_static("1"));
+    let mut answer = durable_object(env)?
+        .fetch_with_request(exchange::runtime_request(
+            request,
+            "https://edge.invalid/v1/servers",
+        )?)
+        .await?;
+    if answer.status_code() != 200 {
+        return Err(worker::Error::RustError(format!(
+            "the Durable Object answered {} for the team catalog",
+            answer.status_code()
+        )));
+    }
+    let copy = serde_json::from_slice(&answer.bytes().await?)?;
+    isolate.edge.receive_catalog(ticket, copy, asked_at);
+    Ok(())
 }

@@ -3,7 +3,7 @@
 use std::cell::{Cell, RefCell};
 use std::time::Duration;
 
-use mcp_orchestration_core::api::edge::Grant;
+use mcp_orchestration_core::api::edge::{Grant, TeamCatalog};
 use mcp_orchestration_core::api::lockout::Lockout;
 use mcp_orchestration_core::api::{self, Settings};
 use mcp_orchestration_core::usage::Usage;
@@ -24,8 +24,8 @@ const USAGE_FLUSH_DELAY: Duration = Duration::from_secs(2);
 
 /// The Durable Object behind what the Worker cannot answer alone: its SQLite storage is the core's
 /// store (MCP sessions included); it keeps token usage in memory between flushes (its own and
-/// what the Worker reports), vouches for bearer tokens to the Worker, and keeps the blocks of
-/// addresses that guess credentials (see [`guard`]).
+/// what the Worker reports), vouches for bearer tokens and sends the team catalog entries to the
+/// Worker, and keeps the blocks of addresses that guess credentials (see [`guard`]).
 #[durable_object(alarm)]
 pub struct Orchestrator {
     state: State,
@@ -56,6 +56,13 @@ impl DurableObject for Orchestrator {
     async fn fetch(&self, req: Request) -> Result<Response> {
         let mut request = exchange::read_request(req).await?;
         relay::absorb_usage(request.headers_mut(), &self.usage);
+        if request.headers_mut().remove(relay::WANT_CATALOG).is_some() {
+            // The Worker's own request, not a client's (the Worker strips relay headers).
+            return match TeamCatalog::of(&*self.store.borrow()) {
+                Ok(copy) => Response::from_json(&copy),
+                Err(err) => exchange::write_response(api::reply::error(&err)),
+            };
+        }
         let wants_grant = request.headers_mut().remove(relay::WANT_GRANT).is_some();
         let peer = guard::peer(request.headers());
         let now = WorkerClock.now();

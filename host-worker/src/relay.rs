@@ -6,6 +6,9 @@
 //! - [`WANT_GRANT`] (Worker → object): the Worker holds no fresh grant for the request's bearer
 //!   token and asks for one.
 //! - [`GRANT`] (object → Worker): the token's [`Grant`] as JSON, when asked for and valid.
+//! - [`WANT_CATALOG`] (Worker → object): the Worker asks for the store's team catalog entries;
+//!   the object answers them as a [`TeamCatalog`](mcp_orchestration_core::api::edge::TeamCatalog)
+//!   JSON body instead of serving the request.
 
 use http::{HeaderMap, HeaderName, HeaderValue};
 use mcp_orchestration_core::api::edge::Grant;
@@ -19,8 +22,12 @@ pub(crate) const WANT_GRANT: HeaderName =
 /// The bearer token's grant.
 pub(crate) const GRANT: HeaderName = HeaderName::from_static("x-mcp-orchestration-edge-grant");
 
+/// The Worker asks for the team catalog copy.
+pub(crate) const WANT_CATALOG: HeaderName =
+    HeaderName::from_static("x-mcp-orchestration-edge-want-catalog");
+
 /// Every relay header.
-const ALL: [HeaderName; 3] = [USAGE, WANT_GRANT, GRANT];
+const ALL: [HeaderName; 4] = [USAGE, WANT_GRANT, GRANT, WANT_CATALOG];
 
 /// Removes the relay headers from `headers` (a client's request, which must not set them).
 pub(crate) fn strip(headers: &mut HeaderMap) {

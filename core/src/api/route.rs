@@ -99,14 +99,20 @@ pub enum Access {
 }
 
 /// What a route's answer is made of. The one rule of which routes a host may answer without its
-/// store: the edge answers [`Data::BuiltIn`] routes in the stateless Worker and sends the rest
-/// to the Durable Object (see [`super::edge`]).
+/// store: the edge answers [`Data::BuiltIn`] routes in the stateless Worker, [`Data::Catalog`]
+/// routes there from its copy of the team entries, and sends the rest to the Durable Object (see
+/// [`super::edge`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Data {
-    /// Only what is built into the program (the catalog, the client registry, the documents):
+    /// Only what is built into the program (the client registry, the documents):
     /// the same answer for the same request, whoever asks and whatever is stored. Auth by a
     /// bearer token still needs the token's grant (see [`super::edge::Grants`]).
     BuiltIn,
+    /// The catalog: the built-in entries and the team entries stored under `catalog/`. The edge
+    /// answers it from a copy of those entries it received less than
+    /// [`CATALOG_TTL_MS`](super::edge::CATALOG_TTL_MS) ago, dropped after any write it forwards
+    /// (see [`super::edge::Edge`]).
+    Catalog,
     /// Read from or written to the store.
     Stored,
 }
@@ -169,6 +175,7 @@ const POST: Method = Method::POST;
 const PUT: Method = Method::PUT;
 const DELETE: Method = Method::DELETE;
 const BUILT_IN: Data = Data::BuiltIn;
+const CATALOG: Data = Data::Catalog;
 const STORED: Data = Data::Stored;
 const PUBLIC: Access = Access::Public;
 /// Every `GET`, and `POST /v1/config/diff`: nothing changes.
@@ -204,8 +211,8 @@ pub static ROUTES: &[RouteSpec] = &[
     spec(POST, "/v1/config/{client_id}/{profile_id}/deploy", Route::Deploy, STORED, PUBLISH, Input::OptionalBody, 200),
     spec(GET, "/v1/config/{client_id}/{profile_id}/history", Route::History, STORED, READ, Input::Path, 200),
     spec(GET, "/v1/config/{client_id}/{profile_id}/deployed", Route::Deployed, STORED, READ, Input::Path, 200),
-    spec(GET, "/v1/servers", Route::ListServers, STORED, READ, Input::Query, 200),
-    spec(GET, "/v1/servers/{server_id}", Route::GetServer, STORED, READ, Input::Path, 200),
+    spec(GET, "/v1/servers", Route::ListServers, CATALOG, READ, Input::Query, 200),
+    spec(GET, "/v1/servers/{server_id}", Route::GetServer, CATALOG, READ, Input::Path, 200),
     spec(POST, "/v1/servers", Route::AddServer, STORED, PUBLISH, Input::Body, 201),
     spec(PUT, "/v1/servers/{server_id}", Route::ReplaceServer, STORED, PUBLISH, Input::Body, 200),
     spec(DELETE, "/v1/servers/{server_id}", Route::DeleteServer, STORED, PUBLISH, Input::Path, 200),
