@@ -158,8 +158,10 @@ async fn serve(args: &ServeArgs, app: Arc<App>) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// What every request's handler gets: the app, and the queue to its writer thread.
-#[derive(Debug, Clone)]
+/// What every request's handler gets: the app, and the queue to its writer thread. Shared
+/// behind one `Arc`, so handing it to a request is one reference count, not one per field (the
+/// queue's sender is a count shared by every worker thread).
+#[derive(Debug)]
 struct Served {
     app: Arc<App>,
     writes: Writes,
@@ -176,7 +178,7 @@ pub fn router(app: Arc<App>) -> io::Result<Router> {
         .route("/", get(console::index).fallback(answer))
         .route("/assets/{*file}", get(console_asset).fallback(answer))
         .fallback(answer)
-        .with_state(Served { app, writes })
+        .with_state(Arc::new(Served { app, writes }))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .layer(
@@ -206,7 +208,10 @@ pub fn router(app: Arc<App>) -> io::Result<Router> {
 }
 
 /// A file of the web console, or the core's answer (a 404) for a name it does not have.
-async fn console_asset(state: State<Served>, req: axum::extract::Request) -> http::Response<Body> {
+async fn console_asset(
+    state: State<Arc<Served>>,
+    req: axum::extract::Request,
+) -> http::Response<Body> {
     match console::asset(req.headers(), req.uri().path()) {
         Some(res) => res,
         None => answer(state, req).await,
@@ -215,7 +220,10 @@ async fn console_asset(state: State<Served>, req: axum::extract::Request) -> htt
 
 /// Reads the body, then answers inline (a read) or through the writer thread (a write), with
 /// the lockout of addresses that guess credentials around it.
-async fn answer(State(served): State<Served>, req: axum::extract::Request) -> http::Response<Body> {
+async fn answer(
+    State(served): State<Arc<Served>>,
+    req: axum::extract::Request,
+) -> http::Response<Body> {
     let peer = lockout::peer(&req);
     let (parts, body) = req.into_parts();
     if let Some(refused) = lockout::refused(&served.app, peer, &parts.headers) {
