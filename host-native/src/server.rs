@@ -27,6 +27,7 @@ use tokio::net::TcpListener;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 use tracing::{Span, info, warn};
+use tracing_appender::non_blocking::{NonBlockingBuilder, WorkerGuard};
 use tracing_subscriber::EnvFilter;
 
 use crate::app::App;
@@ -53,7 +54,7 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// Runs the server until SIGINT or SIGTERM, then finishes the requests in flight, saves token
 /// usage and returns.
 pub fn run(args: ServeArgs) -> anyhow::Result<()> {
-    init_logging(args.log_level.as_str());
+    let _logs = init_logging(args.log_level.as_str());
     let home = Home::from_env()?;
     let db = home.open_store()?;
     let settings = Settings::from_vars(
@@ -358,15 +359,23 @@ fn describe(e: &io::Error) -> String {
     }
 }
 
-/// Logs to stderr at `level`, unless `RUST_LOG` says otherwise.
-pub(crate) fn init_logging(level: &str) {
+/// Logs to stderr at `level`, unless `RUST_LOG` says otherwise, until the returned guard is
+/// dropped (which writes out the lines still queued). Lines are queued to a thread of their
+/// own that writes them, so a request's log line costs no system call on the thread that
+/// answers it. None is dropped: when the queue is full (128k lines), logging waits.
+pub(crate) fn init_logging(level: &str) -> WorkerGuard {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(level));
+    let (writer, guard) = NonBlockingBuilder::default()
+        .lossy(false)
+        .thread_name("log-writer")
+        .finish(io::stderr());
     tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(io::stderr)
+        .with_writer(writer)
         .with_ansi(io::stderr().is_terminal())
         .with_target(false)
         .init();
+    guard
 }
 
 #[cfg(test)]
