@@ -54,7 +54,7 @@ mod tests {
             .unwrap();
         req.extensions_mut()
             .insert(ConnectInfo(SocketAddr::from((from, 50_000))));
-        let res = block_on(crate::server::router(Arc::clone(app)).oneshot(req)).unwrap();
+        let res = block_on(crate::server::router(Arc::clone(app)).unwrap().oneshot(req)).unwrap();
         let retry = res
             .headers()
             .get(http::header::RETRY_AFTER)
