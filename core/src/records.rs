@@ -17,6 +17,7 @@
 //!
 //! Tokens keep their own keys under `token/` (see [`crate::token`]).
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
@@ -392,9 +393,16 @@ pub fn team_servers<S: Store + ?Sized>(store: &S) -> Result<Vec<Server>> {
         .collect())
 }
 
-/// The catalog as this deployment sees it: the built-in one and its team entries.
-pub fn catalog<S: Store + ?Sized>(store: &S) -> Result<Catalog> {
-    Ok(crate::catalog::catalog().extended(team_servers(store)?))
+/// The catalog as this deployment sees it: the built-in one and its team entries. Without team
+/// entries it is the built-in one itself, borrowed, not a copy.
+pub fn catalog<S: Store + ?Sized>(store: &S) -> Result<Cow<'static, Catalog>> {
+    let team = team_servers(store)?;
+    let built_in = crate::catalog::catalog();
+    Ok(if team.is_empty() {
+        Cow::Borrowed(built_in)
+    } else {
+        Cow::Owned(built_in.extended(team))
+    })
 }
 
 /// Adds `record` to `batch`.

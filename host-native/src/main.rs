@@ -7,6 +7,10 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser};
 use mcp_orchestration::cli::{self, Cli, Command, McpArgs};
 use mcp_orchestration::{commands, mcp_stdio, server};
+use mimalloc::MiMalloc;
+
+#[global_allocator]
+static ALLOCATOR: MiMalloc = MiMalloc;
 
 fn main() -> ExitCode {
     // The Python system's command names (`generate-token`, a `mcp-orchestration-serve-http`

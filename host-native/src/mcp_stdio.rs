@@ -36,7 +36,7 @@ pub const MAX_LINE_BYTES: usize = MAX_BODY_BYTES;
 /// Serves MCP on stdin/stdout until stdin closes: exit status 0, or 1 when the store cannot be
 /// opened or stdin/stdout fail.
 pub fn run(args: &McpArgs) -> ExitCode {
-    crate::server::init_logging(args.log_level.as_str());
+    let _logs = crate::server::init_logging(args.log_level.as_str());
     let opened = Home::from_env().and_then(|home| Ok((home.open_store()?, home.keyring())));
     let (db, keyring) = match opened {
         Ok(opened) => opened,

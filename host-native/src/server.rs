@@ -27,6 +27,7 @@ use tokio::net::TcpListener;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 use tracing::{Span, info, warn};
+use tracing_appender::non_blocking::{NonBlockingBuilder, WorkerGuard};
 use tracing_subscriber::EnvFilter;
 
 use crate::app::App;
@@ -53,7 +54,7 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// Runs the server until SIGINT or SIGTERM, then finishes the requests in flight, saves token
 /// usage and returns.
 pub fn run(args: ServeArgs) -> anyhow::Result<()> {
-    init_logging(args.log_level.as_str());
+    let _logs = init_logging(args.log_level.as_str());
     let home = Home::from_env()?;
     let db = home.open_store()?;
     let settings = Settings::from_vars(
@@ -158,8 +159,10 @@ async fn serve(args: &ServeArgs, app: Arc<App>) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// What every request's handler gets: the app, and the queue to its writer thread.
-#[derive(Debug, Clone)]
+/// What every request's handler gets: the app, and the queue to its writer thread. Shared
+/// behind one `Arc`, so handing it to a request is one reference count, not one per field (the
+/// queue's sender is a count shared by every worker thread).
+#[derive(Debug)]
 struct Served {
     app: Arc<App>,
     writes: Writes,
@@ -176,7 +179,7 @@ pub fn router(app: Arc<App>) -> io::Result<Router> {
         .route("/", get(console::index).fallback(answer))
         .route("/assets/{*file}", get(console_asset).fallback(answer))
         .fallback(answer)
-        .with_state(Served { app, writes })
+        .with_state(Arc::new(Served { app, writes }))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .layer(
@@ -206,7 +209,10 @@ pub fn router(app: Arc<App>) -> io::Result<Router> {
 }
 
 /// A file of the web console, or the core's answer (a 404) for a name it does not have.
-async fn console_asset(state: State<Served>, req: axum::extract::Request) -> http::Response<Body> {
+async fn console_asset(
+    state: State<Arc<Served>>,
+    req: axum::extract::Request,
+) -> http::Response<Body> {
     match console::asset(req.headers(), req.uri().path()) {
         Some(res) => res,
         None => answer(state, req).await,
@@ -215,7 +221,10 @@ async fn console_asset(state: State<Served>, req: axum::extract::Request) -> htt
 
 /// Reads the body, then answers inline (a read) or through the writer thread (a write), with
 /// the lockout of addresses that guess credentials around it.
-async fn answer(State(served): State<Served>, req: axum::extract::Request) -> http::Response<Body> {
+async fn answer(
+    State(served): State<Arc<Served>>,
+    req: axum::extract::Request,
+) -> http::Response<Body> {
     let peer = lockout::peer(&req);
     let (parts, body) = req.into_parts();
     if let Some(refused) = lockout::refused(&served.app, peer, &parts.headers) {
@@ -350,15 +359,23 @@ fn describe(e: &io::Error) -> String {
     }
 }
 
-/// Logs to stderr at `level`, unless `RUST_LOG` says otherwise.
-pub(crate) fn init_logging(level: &str) {
+/// Logs to stderr at `level`, unless `RUST_LOG` says otherwise, until the returned guard is
+/// dropped (which writes out the lines still queued). Lines are queued to a thread of their
+/// own that writes them, so a request's log line costs no system call on the thread that
+/// answers it. None is dropped: when the queue is full (128k lines), logging waits.
+pub(crate) fn init_logging(level: &str) -> WorkerGuard {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(level));
+    let (writer, guard) = NonBlockingBuilder::default()
+        .lossy(false)
+        .thread_name("log-writer")
+        .finish(io::stderr());
     tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(io::stderr)
+        .with_writer(writer)
         .with_ansi(io::stderr().is_terminal())
         .with_target(false)
         .init();
+    guard
 }
 
 #[cfg(test)]

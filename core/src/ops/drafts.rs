@@ -99,7 +99,7 @@ pub fn add<S: Store + ?Sized>(
         headers: input.headers,
         name: input.name,
     };
-    let name = draft::add(&mut current, &records::catalog(store)?, &req)?;
+    let name = draft::add(&mut current, &*records::catalog(store)?, &req)?;
     let mut batch = Batch::new();
     records::put_draft(&mut batch, client.client_id(), profile, &current)?;
     records::touch_profile(store, &mut batch, client, profile, ports.clock.now())?;
