@@ -42,6 +42,15 @@ pub use object::Orchestrator;
 const OBJECT_BINDING: &str = "ORCHESTRATOR";
 /// The one Durable Object instance that holds all state.
 const OBJECT_NAME: &str = "primary";
+/// The `wrangler.toml` binding of the web console's static assets.
+const ASSETS_BINDING: &str = "ASSETS";
+
+/// Whether a request is for a file of the web console, as on the native host: a `GET` or `HEAD`
+/// of `/` or of a path under `/assets/`. Every other request, `POST /` included, is the core's.
+fn is_console_file(method: &worker::Method, path: &str) -> bool {
+    matches!(method, worker::Method::Get | worker::Method::Head)
+        && (path == "/" || path.starts_with("/assets/"))
+}
 
 /// The stub of the one Durable Object.
 fn durable_object(env: &Env) -> Result<Stub> {
@@ -52,6 +61,15 @@ fn durable_object(env: &Env) -> Result<Stub> {
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
+    if is_console_file(&req.method(), &req.path()) {
+        let file = env
+            .assets(ASSETS_BINDING)?
+            .fetch_request(req.clone()?)
+            .await?;
+        if file.status_code() != 404 {
+            return Ok(file);
+        }
+    }
     let isolate = Isolate::get(&env);
     let url = req.inner().url();
     let mut request = exchange::read_request(req).await?;
