@@ -103,6 +103,12 @@ describe(`the web console in Chromium (${REMOTE ? `against ${REMOTE}` : 'native 
     assert.fail(`Tab never reached ${selector} ${text}`);
   };
   const focused = () => page.evaluate(() => document.activeElement?.id ?? '');
+  /** The id of the focused element once it is `id`, or whatever holds the focus after 5 s. */
+  const focusedOn = async (id) => {
+    await page.waitForFunction((want) => document.activeElement?.id === want, id, { timeout: 5_000 })
+      .catch(() => {});
+    return focused();
+  };
 
   before(async () => {
     rmSync(SHOTS, { recursive: true, force: true });
@@ -344,10 +350,10 @@ describe(`the web console in Chromium (${REMOTE ? `against ${REMOTE}` : 'native 
     await tabTo('button.pick-item', 'Memory');
     await page.keyboard.press('Enter');
     await draft.locator('form.server-form').waitFor();
-    assert.equal(await focused(), 'add-name', 'the form opens with the entry name focused');
+    assert.equal(await focusedOn('add-name'), 'add-name', 'the form opens with the entry name focused');
     await page.keyboard.press('Enter');
     await draft.locator('li.entry[data-entry="memory"]').waitFor();
-    assert.equal(await focused(), 'server-search', 'focus returns to the search');
+    assert.equal(await focusedOn('server-search'), 'server-search', 'focus returns to the search');
 
     const publish = profileSection('publish');
     await publish.getByLabel('Changelog').fill('memory instead of github');
@@ -720,7 +726,7 @@ describe(`the web console in Chromium (${REMOTE ? `against ${REMOTE}` : 'native 
     const draft = profileSection('draft');
     await draft.locator('li.entry[data-entry="notes"]').waitFor();
     await draft.locator('li.entry[data-entry="mine"]').waitFor();
-    assert.equal(await focused(), 'draft-title', 'the keyboard goes to the draft');
+    assert.equal(await focusedOn('draft-title'), 'draft-title', 'the keyboard goes to the draft');
     const payload = JSON.parse(await draft.getByLabel('Payload as JSON').innerText());
     assert.deepEqual(payload.mcpServers.mine.args, ['--fast']);
 

@@ -2,7 +2,7 @@
 // through a form generated from its catalog definition, and the payload and the client's file
 // as they will be written.
 import type { ClientSummary, Issue, Parameter, Payload, Report, Server, Setting } from 'mcp-orchestration-core/web';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 
 import type { AddBody, Api, DraftView } from '../api';
 import { renderClientConfig } from '../core';
@@ -192,7 +192,8 @@ export function ServerForm({ server, taken, onAdd, onCancel }: {
     await onAdd(body);
   });
   const id = (kind: string, n: string) => `add-${kind}-${n}`;
-  useEffect(() => { document.getElementById('add-name')?.focus(); }, []);
+  // Before the next paint, so keys typed as the form opens already land in the name.
+  useLayoutEffect(() => { document.getElementById('add-name')?.focus(); }, []);
   return (
     <form class="server-form" onSubmit={(e) => { e.preventDefault(); void add(); }} aria-labelledby="add-form-title">
       <h4 id="add-form-title">{server.display_name} <span class="badge">{server.transport}</span></h4>
