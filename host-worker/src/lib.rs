@@ -47,9 +47,10 @@ const ASSETS_BINDING: &str = "ASSETS";
 
 /// Whether a request is for a file of the web console, as on the native host: a `GET` or `HEAD`
 /// of `/` or of a path under `/assets/`. Every other request, `POST /` included, is the core's.
-fn is_console_file(method: &worker::Method, path: &str) -> bool {
-    matches!(method, worker::Method::Get | worker::Method::Head)
-        && (path == "/" || path.starts_with("/assets/"))
+/// Takes the method as sent: workers-rs reads a method it does not know (e.g. `PROPFIND`) as
+/// `GET`.
+fn is_console_file(method: &str, path: &str) -> bool {
+    matches!(method, "GET" | "HEAD") && (path == "/" || path.starts_with("/assets/"))
 }
 
 /// The stub of the one Durable Object.
@@ -61,7 +62,7 @@ fn durable_object(env: &Env) -> Result<Stub> {
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
-    if is_console_file(&req.method(), &req.path()) {
+    if is_console_file(&req.inner().method(), &req.path()) {
         let file = env
             .assets(ASSETS_BINDING)?
             .fetch_request(req.clone()?)
