@@ -288,7 +288,12 @@ fn send(host: &Guessable, raw: &Raw) -> Option<Answer> {
                 .header("content-length")
                 .and_then(|v| v.parse::<usize>().ok());
             let bodiless = head_request || answer.status == 204 || answer.status == 304;
-            if bodiless || length.is_some_and(|len| got.len() >= end + 4 + len) {
+            // A chunked answer (the Worker's static assets) is whole at its last, empty chunk.
+            let chunked_done = answer
+                .header("transfer-encoding")
+                .is_some_and(|v| v.eq_ignore_ascii_case("chunked"))
+                && got.ends_with(b"0\r\n\r\n");
+            if bodiless || chunked_done || length.is_some_and(|len| got.len() >= end + 4 + len) {
                 break (end, answer);
             }
         }
