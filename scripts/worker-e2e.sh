@@ -100,8 +100,10 @@ started=$SECONDS
 start first
 
 log "black-box suite against $base"
+# A hang fails here with its own message, not at CI's limit (the suite takes 2-4 minutes).
 MCP_TEST_BASE_URL="$base" MCP_TEST_API_KEY="$api_key" MCP_TEST_TARGET=worker \
-    cargo test -p mcp-orchestration-blackbox
+    timeout --kill-after=30 1200 cargo test -p mcp-orchestration-blackbox \
+    || { log "FAILED: the black-box suite against the Worker (exit $?; 124 = over 20 minutes)"; exit 1; }
 
 log "MCP SDK client against $base/mcp"
 MCP_TEST_BASE_URL="$base" MCP_TEST_API_KEY="$api_key" MCP_TEST_TARGET=worker \

@@ -53,6 +53,20 @@ fn is_console_file(method: &str, path: &str) -> bool {
     matches!(method, "GET" | "HEAD") && (path == "/" || path.starts_with("/assets/"))
 }
 
+/// A copy of a `GET` or `HEAD` request for a console file without the body it may carry: the
+/// assets binding never answers a `GET` with a body (workerd refuses to build one), and a file
+/// is the same whatever the body says, as on the native host.
+fn bodiless(req: &Request, method: &str) -> Result<Request> {
+    let headers = req.headers().clone();
+    for framing in ["content-length", "transfer-encoding", "content-type"] {
+        headers.delete(framing)?;
+    }
+    let mut init = worker::RequestInit::new();
+    init.with_method(worker::Method::from(method.to_owned()))
+        .with_headers(headers);
+    Request::new_with_init(&req.inner().url(), &init)
+}
+
 /// The stub of the one Durable Object.
 fn durable_object(env: &Env) -> Result<Stub> {
     env.durable_object(OBJECT_BINDING)?
@@ -62,10 +76,11 @@ fn durable_object(env: &Env) -> Result<Stub> {
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
-    if is_console_file(&req.inner().method(), &req.path()) {
+    let method = req.inner().method();
+    if is_console_file(&method, &req.path()) {
         let file = env
             .assets(ASSETS_BINDING)?
-            .fetch_request(req.clone()?)
+            .fetch_request(bodiless(&req, &method)?)
             .await?;
         if file.status_code() != 404 {
             return Ok(file);

@@ -41,3 +41,27 @@ fn get_and_head_with_a_body_are_answered_as_without_one() {
         }
     }
 }
+
+/// The console's page is a file: a body on its `GET` changes nothing (the Worker hands the request
+/// to its assets without the body, which they would otherwise never answer).
+#[test]
+fn the_console_page_ignores_a_body_on_get_and_head() {
+    let client = target().anonymous();
+    let plain = client.raw_request("GET", "/", Vec::new());
+    for body in [&b"{}"[..], b"not json \xff"] {
+        let with_body = client.raw_request("GET", "/", body.to_vec());
+        assert_eq!(
+            (with_body.status, with_body.header("content-type")),
+            (plain.status, plain.header("content-type")),
+            "GET / with a body of {} bytes",
+            body.len()
+        );
+        assert_eq!(
+            with_body.body, plain.body,
+            "GET / with a body: another page"
+        );
+        let head = client.raw_request("HEAD", "/", body.to_vec());
+        assert_eq!(head.status, plain.status, "HEAD / with a body");
+        assert!(head.body.is_empty(), "HEAD /: a body came back");
+    }
+}

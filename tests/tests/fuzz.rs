@@ -368,6 +368,9 @@ fn runner() -> TestRunner {
     TestRunner::new(Config {
         cases: 256,
         failure_persistence: None,
+        // A hang is a failure too, and each hung case costs the 20 s read timeout: shrinking
+        // stops after a minute with the smallest case found so far.
+        max_shrink_time: 60_000,
         ..Config::default()
     })
 }
