@@ -2,7 +2,7 @@
 //!
 //! [`add`] turns a catalog entry plus the user's parameters and env vars into a payload entry
 //! (stdio `{"command", "args", "env"?}` or remote `{"type", "url"}`); [`remove`] takes one out.
-//! Both are pure functions on a [`Payload`]; the API layer loads and stores the draft.
+//! Both are pure functions on a draft's [`Entries`]; the API layer loads and stores the draft.
 
 use std::collections::BTreeMap;
 
@@ -15,7 +15,7 @@ use crate::catalog::{
 };
 use crate::error::{Code, Error, Result};
 use crate::id;
-use crate::payload::{Payload, Remote, ServerEntry};
+use crate::payload::{Entries, Remote, ServerEntry};
 use crate::secret::{SecretRef, Setting, is_secret_name};
 use crate::validate::is_http_url;
 
@@ -49,7 +49,7 @@ pub struct AddServer {
 /// `SERVER_NOT_FOUND`, 400 `UNKNOWN_PARAMETER`, `INVALID_PARAMETER`, `MISSING_PARAMETERS`,
 /// `INVALID_ENV_VAR`, `MISSING_ENV_VARS`, then 409 `DUPLICATE_ENTRY`. On error the draft is
 /// unchanged.
-pub fn add(draft: &mut Payload, catalog: &Catalog, req: &AddServer) -> Result<String> {
+pub fn add(draft: &mut Entries, catalog: &Catalog, req: &AddServer) -> Result<String> {
     id::check("server_id", &req.server_id)?;
     let name = match &req.name {
         Some(name) => id::check("name", name)?,
@@ -62,7 +62,7 @@ pub fn add(draft: &mut Payload, catalog: &Catalog, req: &AddServer) -> Result<St
     } else {
         stdio_entry(server, &values, &req.env, &req.headers)?
     };
-    if draft.servers.contains_key(name) {
+    if draft.contains(name) {
         return Err(Error::new(
             Code::DuplicateEntry,
             format!(
@@ -70,18 +70,19 @@ pub fn add(draft: &mut Payload, catalog: &Catalog, req: &AddServer) -> Result<St
             ),
         ));
     }
-    draft.servers.insert(name.to_owned(), entry.to_value());
+    draft.insert(name.to_owned(), &entry.to_value())?;
     Ok(name.to_owned())
 }
 
 /// Removes the entry `name` from `draft`; 404 `ENTRY_NOT_FOUND` names it when it is not there.
-pub fn remove(draft: &mut Payload, name: &str) -> Result<()> {
-    match draft.servers.remove(name) {
-        Some(_) => Ok(()),
-        None => Err(Error::new(
+pub fn remove(draft: &mut Entries, name: &str) -> Result<()> {
+    if draft.remove(name) {
+        Ok(())
+    } else {
+        Err(Error::new(
             Code::EntryNotFound,
             format!("Entry '{name}' is not in the draft"),
-        )),
+        ))
     }
 }
 
@@ -488,14 +489,14 @@ mod tests {
         serde_json::from_value(body).unwrap()
     }
 
-    fn add_to(draft: &mut Payload, body: Value) -> Result<String> {
+    fn add_to(draft: &mut Entries, body: Value) -> Result<String> {
         add(draft, catalog(), &req(body))
     }
 
     fn add_typed(body: Value) -> Result<Value> {
-        let mut draft = Payload::default();
+        let mut draft = Entries::default();
         let name = add(&mut draft, &typed_catalog(), &req(body))?;
-        Ok(draft.servers[&name].clone())
+        Ok(draft.to_payload().unwrap().servers[&name].clone())
     }
 
     fn typed_env() -> Value {
@@ -509,14 +510,14 @@ mod tests {
 
     #[test]
     fn filesystem_entry_matches_what_the_python_system_signed() {
-        let mut draft = Payload::default();
+        let mut draft = Entries::default();
         let name = add_to(
             &mut draft,
             json!({"server_id": "filesystem", "params": {"path": "/Users/me/Documents"}}),
         );
         assert_eq!(name.unwrap(), "filesystem");
         assert_eq!(
-            draft.to_value(),
+            draft.to_payload().unwrap().to_value(),
             json!({"mcpServers": {"filesystem": {
                 "command": "npx",
                 "args": ["-y", "@modelcontextprotocol/server-filesystem", "/Users/me/Documents"]
@@ -526,28 +527,28 @@ mod tests {
 
     #[test]
     fn optional_parameter_given_is_substituted() {
-        let mut draft = Payload::default();
+        let mut draft = Entries::default();
         add_to(
             &mut draft,
             json!({"server_id": "filesystem", "params": {"path": "/a", "extra_path": "/b"}}),
         )
         .unwrap();
         assert_eq!(
-            draft.servers["filesystem"]["args"],
+            draft.to_payload().unwrap().servers["filesystem"]["args"],
             json!(["-y", "@modelcontextprotocol/server-filesystem", "/a", "/b"])
         );
     }
 
     #[test]
     fn default_fills_an_absent_optional_parameter() {
-        let mut draft = Payload::default();
+        let mut draft = Entries::default();
         add_to(
             &mut draft,
             json!({"server_id": "postgres", "env": {"DATABASE_URI": "postgresql://localhost/db"}}),
         )
         .unwrap();
         assert_eq!(
-            draft.servers["postgres"],
+            draft.to_payload().unwrap().servers["postgres"],
             json!({"command": "uvx", "args": ["postgres-mcp", "--access-mode=restricted"],
                    "env": {"DATABASE_URI": "postgresql://localhost/db"}})
         );
@@ -555,10 +556,10 @@ mod tests {
 
     #[test]
     fn absent_optional_parameter_without_default_drops_its_args() {
-        let mut draft = Payload::default();
+        let mut draft = Entries::default();
         add_to(&mut draft, json!({"server_id": "git"})).unwrap();
         assert_eq!(
-            draft.servers["git"],
+            draft.to_payload().unwrap().servers["git"],
             json!({"command": "uvx", "args": ["mcp-server-git"]})
         );
         add_to(
@@ -567,7 +568,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            draft.servers["git-2"]["args"],
+            draft.to_payload().unwrap().servers["git-2"]["args"],
             json!(["mcp-server-git", "--repository=/src/x"])
         );
     }
@@ -598,7 +599,7 @@ mod tests {
 
     #[test]
     fn name_defaults_to_server_id_and_can_be_chosen() {
-        let mut draft = Payload::default();
+        let mut draft = Entries::default();
         assert_eq!(
             add_to(&mut draft, json!({"server_id": "memory"})).unwrap(),
             "memory"
@@ -616,7 +617,7 @@ mod tests {
 
     #[test]
     fn malformed_server_id_or_name_is_a_400_naming_the_field() {
-        let mut draft = Payload::default();
+        let mut draft = Entries::default();
         let (status, code, detail) = err(add_to(&mut draft, json!({"server_id": "../etc"})));
         assert_eq!((status, code), (400, "INVALID_ID"));
         assert!(detail.contains("server_id"), "{detail}");
@@ -632,7 +633,7 @@ mod tests {
     #[test]
     fn unknown_server_is_a_404() {
         let (status, code, detail) = err(add_to(
-            &mut Payload::default(),
+            &mut Entries::default(),
             json!({"server_id": "nope"}),
         ));
         assert_eq!(
@@ -692,7 +693,7 @@ mod tests {
     #[test]
     fn unknown_parameter_is_named_with_the_accepted_ones() {
         let (status, code, detail) = err(add_to(
-            &mut Payload::default(),
+            &mut Entries::default(),
             json!({"server_id": "filesystem", "params": {"pth": "/x"}}),
         ));
         assert_eq!((status, code), (400, "UNKNOWN_PARAMETER"));
@@ -701,7 +702,7 @@ mod tests {
             "{detail}"
         );
         let (_, code, detail) = err(add_to(
-            &mut Payload::default(),
+            &mut Entries::default(),
             json!({"server_id": "memory", "params": {"x": 1}}),
         ));
         assert_eq!(code, "UNKNOWN_PARAMETER");
@@ -711,7 +712,7 @@ mod tests {
     #[test]
     fn missing_required_env_vars_are_all_named() {
         let (status, code, detail) = err(add_to(
-            &mut Payload::default(),
+            &mut Entries::default(),
             json!({"server_id": "slack"}),
         ));
         assert_eq!((status, code), (400, "MISSING_ENV_VARS"));
@@ -728,7 +729,7 @@ mod tests {
     #[test]
     fn empty_required_env_var_counts_as_missing() {
         let (_, code, detail) = err(add_to(
-            &mut Payload::default(),
+            &mut Entries::default(),
             json!({"server_id": "brave-search", "env": {"BRAVE_API_KEY": ""}}),
         ));
         assert_eq!(code, "MISSING_ENV_VARS");
@@ -758,11 +759,11 @@ mod tests {
 
     #[test]
     fn undeclared_env_vars_are_kept() {
-        let mut draft = Payload::default();
+        let mut draft = Entries::default();
         add_to(&mut draft, json!({"server_id": "brave-search", "env": {"BRAVE_API_KEY": "k", "HTTPS_PROXY": "http://p:1"}}))
             .unwrap();
         assert_eq!(
-            draft.servers["brave-search"],
+            draft.to_payload().unwrap().servers["brave-search"],
             json!({"command": "npx", "args": ["-y", "@brave/brave-search-mcp-server", "--transport", "stdio"],
                    "env": {"BRAVE_API_KEY": "k", "HTTPS_PROXY": "http://p:1"}})
         );
@@ -770,7 +771,7 @@ mod tests {
 
     #[test]
     fn duplicate_entry_name_is_a_409_and_leaves_the_draft_alone() {
-        let mut draft = Payload::default();
+        let mut draft = Entries::default();
         add_to(&mut draft, json!({"server_id": "memory"})).unwrap();
         let before = draft.clone();
         let (status, code, detail) = err(add_to(
@@ -784,10 +785,10 @@ mod tests {
 
     #[test]
     fn remote_entries_carry_type_and_filled_url() {
-        let mut draft = Payload::default();
+        let mut draft = Entries::default();
         add_to(&mut draft, json!({"server_id": "atlassian"})).unwrap();
         assert_eq!(
-            draft.servers["atlassian"],
+            draft.to_payload().unwrap().servers["atlassian"],
             json!({"type": "sse", "url": "https://mcp.atlassian.com/v1/sse"})
         );
         add_to(
@@ -796,7 +797,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            draft.servers["exa"],
+            draft.to_payload().unwrap().servers["exa"],
             json!({"type": "http", "url": "https://mcp.exa.ai/mcp?tools=web_search_exa,web_fetch_exa&exaApiKey=k1"})
         );
         add_to(
@@ -805,7 +806,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            draft.servers["figma-dev-mode"]["url"],
+            draft.to_payload().unwrap().servers["figma-dev-mode"]["url"],
             "http://127.0.0.1:4000/mcp"
         );
     }
@@ -813,7 +814,7 @@ mod tests {
     #[test]
     fn remote_servers_take_no_env_vars() {
         let (status, code, detail) = err(add_to(
-            &mut Payload::default(),
+            &mut Entries::default(),
             json!({"server_id": "linear", "env": {"TOKEN": "x"}}),
         ));
         assert_eq!((status, code), (400, "INVALID_ENV_VAR"));
@@ -825,11 +826,11 @@ mod tests {
 
     #[test]
     fn custom_api_needs_an_http_url() {
-        let mut draft = Payload::default();
+        let mut draft = Entries::default();
         add_to(&mut draft, json!({"server_id": "custom-api", "name": "mine", "params": {"url": "https://mcp.example.com/mcp"}}))
             .unwrap();
         assert_eq!(
-            draft.servers["mine"],
+            draft.to_payload().unwrap().servers["mine"],
             json!({"type": "http", "url": "https://mcp.example.com/mcp"})
         );
         for bad in [
@@ -850,7 +851,7 @@ mod tests {
 
     #[test]
     fn remove_takes_the_entry_out_or_names_what_is_missing() {
-        let mut draft = Payload::default();
+        let mut draft = Entries::default();
         add_to(&mut draft, json!({"server_id": "memory"})).unwrap();
         remove(&mut draft, "memory").unwrap();
         assert!(draft.is_empty());
@@ -889,14 +890,18 @@ mod tests {
                 headers: Map::new(),
                 name: None,
             };
-            let mut draft = Payload::default();
+            let mut draft = Entries::default();
             add(&mut draft, catalog(), &body)
                 .unwrap_or_else(|e| panic!("{}: {e}", server.server_id));
-            let filled =
-                match ServerEntry::from_value("e", &draft.servers[&server.server_id]).unwrap() {
-                    ServerEntry::Stdio { args, .. } => args,
-                    ServerEntry::Remote { url, .. } => vec![url],
-                };
+            let filled = match ServerEntry::from_value(
+                "e",
+                &draft.to_payload().unwrap().servers[&server.server_id],
+            )
+            .unwrap()
+            {
+                ServerEntry::Stdio { args, .. } => args,
+                ServerEntry::Remote { url, .. } => vec![url],
+            };
             for text in filled {
                 let unfilled = pieces(&text).iter().any(|p| matches!(p, Piece::Param(_)));
                 assert!(
@@ -959,11 +964,11 @@ mod tests {
                 headers: Map::new(),
                 name,
             };
-            let mut draft = Payload::default();
+            let mut draft = Entries::default();
             match add(&mut draft, catalog(), &body) {
                 Ok(name) => {
                     prop_assert_eq!(draft.len(), 1);
-                    let entry = draft.servers.get(&name).cloned().unwrap_or_default();
+                    let entry = draft.to_payload().unwrap().servers.get(&name).cloned().unwrap_or_default();
                     prop_assert!(ServerEntry::from_value(&name, &entry).is_ok());
                 }
                 Err(e) => {

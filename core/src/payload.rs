@@ -1,12 +1,15 @@
 //! The payload of a draft or artifact: always the `{"mcpServers": {name: entry}}` form.
 //!
 //! Entries stay JSON values so that a payload from anywhere (a diff request, an artifact signed
-//! by the Python system) round-trips exactly; [`ServerEntry`] is the typed view of an entry.
+//! by the Python system) round-trips exactly; [`ServerEntry`] is the typed view of an entry, and
+//! [`Entries`] the entries of a draft as stored, kept as JSON text.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use schemars::JsonSchema;
+use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use crate::error::{Code, Error, Result};
@@ -62,6 +65,104 @@ impl Payload {
     /// Whether there are no server entries.
     pub fn is_empty(&self) -> bool {
         self.servers.is_empty()
+    }
+}
+
+/// Server entries by name, each kept as the JSON text it was stored as, sorted by name: a
+/// draft is read, changed by one entry and written back on every `draft/add`, and its other
+/// entries are copied, never decoded. Serializes exactly as the same entries of a [`Payload`],
+/// with `serde_json` (another serializer sees [`RawValue`]'s private form: go through
+/// [`serde_json::to_value`]).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Entries(BTreeMap<String, Box<RawValue>>);
+
+impl Entries {
+    /// The entries of `payload`.
+    pub fn from_payload(payload: &Payload) -> Result<Self> {
+        let mut entries = Self::default();
+        for (name, entry) in &payload.servers {
+            entries.insert(name.clone(), entry)?;
+        }
+        Ok(entries)
+    }
+
+    /// The entries decoded, as a payload.
+    pub fn to_payload(&self) -> Result<Payload> {
+        let servers = self
+            .0
+            .iter()
+            .map(|(name, raw)| {
+                let entry = serde_json::from_str(raw.get()).map_err(|e| {
+                    Error::new(
+                        Code::StoreCorrupt,
+                        format!("Draft entry '{name}' is unreadable: {e}"),
+                    )
+                })?;
+                Ok((name.clone(), entry))
+            })
+            .collect::<Result<_>>()?;
+        Ok(Payload { servers })
+    }
+
+    /// Puts `entry` under `name`, replacing an entry of that name.
+    pub fn insert(&mut self, name: String, entry: &Value) -> Result<()> {
+        let raw = serde_json::value::to_raw_value(entry).map_err(|e| {
+            Error::new(
+                Code::StoreEncode,
+                format!("Could not encode entry '{name}': {e}"),
+            )
+        })?;
+        self.0.insert(name, raw);
+        Ok(())
+    }
+
+    /// Takes out the entry `name`; whether it was there.
+    pub fn remove(&mut self, name: &str) -> bool {
+        self.0.remove(name).is_some()
+    }
+
+    /// Whether an entry is named `name`.
+    pub fn contains(&self, name: &str) -> bool {
+        self.0.contains_key(name)
+    }
+
+    /// Every entry's name and JSON text, by name.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(name, raw)| (name.as_str(), raw.get()))
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are no entries.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Equal when the same names hold the same JSON text (entries are written in one canonical
+/// form, so equal entries have equal text).
+impl PartialEq for Entries {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+/// The schema of [`Payload::servers`]: an object of entries.
+impl JsonSchema for Entries {
+    fn inline_schema() -> bool {
+        <Map<String, Value>>::inline_schema()
+    }
+
+    fn schema_name() -> Cow<'static, str> {
+        <Map<String, Value>>::schema_name()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        <Map<String, Value>>::json_schema(generator)
     }
 }
 
@@ -308,6 +409,36 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn entries_write_what_the_payload_writes_and_read_it_back() {
+        let payload = Payload::from_value(&json!({"mcpServers": {
+            "zed": {"command": "npx", "args": ["-y", "pkg@1.0.0", "é \"quoted\""], "env": {"N": {"secret": "N"}}},
+            "api": {"type": "http", "url": "https://example.com/mcp", "headers": {"X": "1.0e3"}},
+            "num": {"command": "x", "args": [], "weight": 0.1}
+        }}))
+        .unwrap();
+        let entries = Entries::from_payload(&payload).unwrap();
+        assert_eq!(entries.len(), 3);
+        assert_eq!(
+            serde_json::to_string(&entries).unwrap(),
+            serde_json::to_string(&payload.servers).unwrap()
+        );
+        let read: Entries =
+            serde_json::from_str(&serde_json::to_string(&entries).unwrap()).unwrap();
+        assert_eq!(read, entries);
+        assert_eq!(read.to_payload().unwrap(), payload);
+
+        let mut changed = read.clone();
+        assert!(changed.remove("num"));
+        assert!(!changed.remove("num"));
+        assert!(!changed.contains("num") && changed.contains("zed"));
+        assert_ne!(changed, entries);
+        changed
+            .insert("num".to_owned(), &payload.servers["num"])
+            .unwrap();
+        assert_eq!(changed, entries);
+    }
 
     #[test]
     fn reads_the_mcp_servers_form_and_names_what_is_wrong() {

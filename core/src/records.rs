@@ -27,7 +27,7 @@ use crate::artifact::Artifact;
 use crate::catalog::{Catalog, Server, ServerSpec};
 use crate::client::Client;
 use crate::error::Result;
-use crate::payload::Payload;
+use crate::payload::{Entries, Payload};
 use crate::signing::sha256_hex;
 use crate::store::{Batch, Store, get_json, list_json};
 use crate::timestamp::Timestamp;
@@ -243,9 +243,32 @@ pub fn draft<S: Store + ?Sized>(store: &S, client: &str, profile: &str) -> Resul
     Ok(get_json(store, &draft_key(client, profile))?.unwrap_or_default())
 }
 
-/// Adds saving `draft` to `batch`.
-pub fn put_draft(batch: &mut Batch, client: &str, profile: &str, draft: &Payload) -> Result<()> {
-    batch.put_json(draft_key(client, profile), draft)?;
+/// A draft as stored: a [`Payload`]'s `{"mcpServers": {...}}`, read without decoding entries.
+#[derive(Default, Deserialize)]
+struct StoredDraft {
+    #[serde(rename = "mcpServers")]
+    servers: Entries,
+}
+
+/// [`StoredDraft`], for writing.
+#[derive(Serialize)]
+struct DraftToStore<'a> {
+    #[serde(rename = "mcpServers")]
+    servers: &'a Entries,
+}
+
+/// The entries of a profile's draft, as stored (see [`Entries`]); a profile with none has none.
+pub fn draft_entries<S: Store + ?Sized>(store: &S, client: &str, profile: &str) -> Result<Entries> {
+    let stored: Option<StoredDraft> = get_json(store, &draft_key(client, profile))?;
+    Ok(stored.unwrap_or_default().servers)
+}
+
+/// Adds saving the draft's `entries` to `batch`.
+pub fn put_draft(batch: &mut Batch, client: &str, profile: &str, entries: &Entries) -> Result<()> {
+    batch.put_json(
+        draft_key(client, profile),
+        &DraftToStore { servers: entries },
+    )?;
     Ok(())
 }
 

@@ -24,7 +24,7 @@ use crate::artifact::{self, Artifact};
 use crate::error::{Code, Error, Result};
 use crate::npm::{EntryOptions, SearchOptions};
 use crate::ops::{self, configs, servers};
-use crate::payload::Payload;
+use crate::payload::{Entries, Payload};
 use crate::ports::{Fixed, NoEntropy, Ports};
 use crate::signing::PublicKey;
 use crate::store::MemoryStore;
@@ -88,9 +88,13 @@ fn entry(server_id: JsValue, options: JsValue) -> Result<Value> {
         headers,
         name,
     };
-    let mut payload = Payload::default();
-    let name = draft::add(&mut payload, catalog::catalog(), &request)?;
-    Ok(payload.servers.remove(&name).unwrap_or_default())
+    let mut draft = Entries::default();
+    let name = draft::add(&mut draft, catalog::catalog(), &request)?;
+    Ok(draft
+        .to_payload()?
+        .servers
+        .remove(&name)
+        .unwrap_or_default())
 }
 
 /// The catalog entry a `server.json` maps to.
@@ -232,8 +236,14 @@ fn answer<T: Serialize>(result: Result<T>) -> JsResult {
 }
 
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+    // Through a JSON value: a draft's entries are JSON text only `serde_json` can write out.
+    serde_json::to_value(value)
+        .map_err(|e| e.to_string())
+        .and_then(|value| {
+            value
+                .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+                .map_err(|e| e.to_string())
+        })
         .map_err(|e| {
             Error::new(
                 Code::EncodeFailed,

@@ -1,6 +1,8 @@
 //! The route table: every path and method the API serves, the scope it needs and where its
 //! input comes from, in one list that the router, auth and the OpenAPI generator read.
 
+use std::sync::LazyLock;
+
 use http::Method;
 use percent_encoding::percent_decode_str;
 
@@ -253,64 +255,82 @@ impl Params {
     }
 }
 
+/// [`ROUTES`] as a tree of path patterns (`matchit`, axum's router), each with its routes.
+type Tree = matchit::Router<Vec<&'static RouteSpec>>;
+
+/// Builds the [`Tree`]; the patterns it refused, with why (none: a test checks; a refused one
+/// would answer 404).
+fn tree() -> (Tree, Vec<String>) {
+    let mut by_path: Vec<(&'static str, Vec<&'static RouteSpec>)> = Vec::new();
+    for spec in ROUTES {
+        match by_path.iter_mut().find(|(path, _)| *path == spec.path) {
+            Some((_, specs)) => specs.push(spec),
+            None => by_path.push((spec.path, vec![spec])),
+        }
+    }
+    let mut tree = Tree::new();
+    let mut refused = Vec::new();
+    for (path, specs) in by_path {
+        if let Err(e) = tree.insert(path, specs) {
+            refused.push(format!("{path}: {e}"));
+        }
+    }
+    (tree, refused)
+}
+
+static TREE: LazyLock<Tree> = LazyLock::new(|| tree().0);
+
 /// Finds the route for `method` and `path`: 404 when no pattern matches the path, 405 (listing
 /// the allowed methods in the detail) when one matches with another method.
 pub fn resolve(method: &Method, path: &str) -> Result<(&'static RouteSpec, Params), Error> {
-    let mut allowed: Vec<&str> = Vec::new();
-    for spec in ROUTES {
-        if let Some(params) = match_path(spec.path, path) {
-            if spec.method == *method {
-                return Ok((spec, params));
-            }
-            allowed.push(spec.method.as_str());
-        }
-    }
-    if allowed.is_empty() {
-        Err(Error::new(
+    let Some(found) = lookup(path) else {
+        return Err(Error::new(
             Code::RouteNotFound,
             format!("No route for {method} {}", printable(path)),
-        ))
-    } else {
-        Err(Error::new(
+        ));
+    };
+    let specs: &'static [&'static RouteSpec] = found.value;
+    match specs.iter().find(|spec| spec.method == *method) {
+        Some(spec) => {
+            let params = found
+                .params
+                .iter()
+                .map(|(name, raw)| {
+                    (
+                        name,
+                        percent_decode_str(raw).decode_utf8_lossy().into_owned(),
+                    )
+                })
+                .collect();
+            Ok((spec, Params(params)))
+        }
+        None => Err(Error::new(
             Code::MethodNotAllowed,
             format!(
                 "Method {method} is not allowed on {}; allowed: {}",
                 printable(path),
-                allowed.join(", ")
+                specs
+                    .iter()
+                    .map(|s| s.method.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
-        ))
+        )),
     }
 }
 
 /// The methods served on `path`, for an `Allow` header.
 pub fn allowed_methods(path: &str) -> Vec<&'static str> {
-    ROUTES
-        .iter()
-        .filter(|s| match_path(s.path, path).is_some())
-        .map(|s| s.method.as_str())
-        .collect()
+    lookup(path).map_or_else(Vec::new, |found| {
+        found.value.iter().map(|s| s.method.as_str()).collect()
+    })
 }
 
-fn match_path(pattern: &'static str, path: &str) -> Option<Params> {
-    let mut params = Vec::new();
-    let mut segs = path.split('/');
-    for pat in pattern.split('/') {
-        let seg = segs.next()?;
-        match pat.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
-            Some(name) => {
-                if seg.is_empty() {
-                    return None;
-                }
-                params.push((
-                    name,
-                    percent_decode_str(seg).decode_utf8_lossy().into_owned(),
-                ));
-            }
-            None if pat == seg => {}
-            None => return None,
-        }
-    }
-    segs.next().is_none().then_some(Params(params))
+/// The routes whose pattern matches `path`; a `{param}` never matches an empty segment.
+fn lookup(path: &str) -> Option<matchit::Match<'static, '_, &'static Vec<&'static RouteSpec>>> {
+    TREE.at(path)
+        .ok()
+        .filter(|found| found.params.iter().all(|(_, value)| !value.is_empty()))
 }
 
 /// A path shortened and stripped of control characters, safe to echo in an error.
@@ -324,7 +344,99 @@ fn printable(path: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    #[test]
+    fn the_tree_takes_every_pattern() {
+        assert_eq!(tree().1, Vec::<String>::new());
+    }
+
+    /// What routing means, spelled out: a pattern matches a path of as many segments, each
+    /// `{param}` any non-empty segment and every other segment itself; the first match with the
+    /// method wins, else the methods of the others that match.
+    fn reference(
+        method: &Method,
+        path: &str,
+    ) -> std::result::Result<(Route, Params), Vec<&'static str>> {
+        let mut allowed = Vec::new();
+        for spec in ROUTES {
+            let pats: Vec<&'static str> = spec.path.split('/').collect();
+            let segs: Vec<&str> = path.split('/').collect();
+            let matches = pats.len() == segs.len()
+                && pats.iter().zip(&segs).all(|(pat, seg)| {
+                    if pat.starts_with('{') {
+                        !seg.is_empty()
+                    } else {
+                        pat == seg
+                    }
+                });
+            if !matches {
+                continue;
+            }
+            if spec.method != *method {
+                allowed.push(spec.method.as_str());
+                continue;
+            }
+            let params = pats
+                .iter()
+                .zip(&segs)
+                .filter_map(|(pat, seg)| {
+                    let name = pat.strip_prefix('{')?.strip_suffix('}')?;
+                    Some((
+                        name,
+                        percent_decode_str(seg).decode_utf8_lossy().into_owned(),
+                    ))
+                })
+                .collect();
+            return Ok((spec.route, Params(params)));
+        }
+        Err(allowed)
+    }
+
+    fn segment() -> impl Strategy<Value = String> {
+        let mut words: Vec<String> = ROUTES
+            .iter()
+            .flat_map(|s| s.path.split('/'))
+            .filter(|w| !w.starts_with('{'))
+            .map(str::to_owned)
+            .collect();
+        words.extend(["cursor", "default", "%2e%2e", "a%2Fb", "x y"].map(str::to_owned));
+        prop_oneof![
+            3 => proptest::sample::select(words),
+            1 => "[a-z%.-]{0,6}",
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn the_tree_routes_as_the_table_reads(
+            method in proptest::sample::select(vec![Method::GET, Method::POST, Method::PUT, Method::DELETE, Method::PATCH]),
+            segments in proptest::collection::vec(segment(), 0..8),
+        ) {
+            let path = format!("/{}", segments.join("/"));
+            let got = resolve(&method, &path);
+            match reference(&method, &path) {
+                Ok((route, params)) => {
+                    let (spec, got_params) = got.unwrap();
+                    prop_assert_eq!(spec.route, route, "{} {}", method, path);
+                    prop_assert_eq!(got_params, params);
+                }
+                Err(allowed) if allowed.is_empty() => {
+                    prop_assert_eq!(got.unwrap_err().code, Code::RouteNotFound, "{} {}", method, path);
+                }
+                Err(allowed) => {
+                    let err = got.unwrap_err();
+                    prop_assert_eq!(err.code, Code::MethodNotAllowed, "{} {}", method, path);
+                    prop_assert_eq!(allowed_methods(&path).len(), allowed.len());
+                    for m in allowed {
+                        prop_assert!(err.detail.contains(m), "{}", err.detail);
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn routes_with_parameters() {

@@ -10,7 +10,7 @@ use crate::config_file;
 use crate::draft;
 use crate::error::{Code, Error, Result};
 use crate::id;
-use crate::payload::{Payload, ServerEntry};
+use crate::payload::{Entries, ServerEntry};
 use crate::ports::Ports;
 use crate::records;
 use crate::secret::{Setting, looks_secret};
@@ -22,16 +22,16 @@ use crate::validate::{self, Report};
 pub struct DraftView {
     /// Entries by name.
     #[serde(rename = "mcpServers")]
-    pub servers: Map<String, Value>,
+    pub servers: Entries,
     /// Number of entries.
     pub server_count: usize,
 }
 
-impl From<Payload> for DraftView {
-    fn from(p: Payload) -> Self {
+impl From<Entries> for DraftView {
+    fn from(servers: Entries) -> Self {
         Self {
-            server_count: p.len(),
-            servers: p.servers,
+            server_count: servers.len(),
+            servers,
         }
     }
 }
@@ -91,7 +91,7 @@ pub fn add<S: Store + ?Sized>(
     input: AddServer,
 ) -> Result<DraftChanged> {
     let (client, profile) = target(&input.client_id, &input.profile_id)?;
-    let mut current = records::draft(store, client.client_id(), profile)?;
+    let mut current = records::draft_entries(store, client.client_id(), profile)?;
     let req = draft::AddServer {
         server_id: input.server_id,
         params: input.params,
@@ -140,7 +140,7 @@ pub fn remove<S: Store + ?Sized>(
 ) -> Result<DraftChanged> {
     let (client, profile) = target(&input.client_id, &input.profile_id)?;
     let name = id::check("server_id", &input.server_id)?;
-    let mut current = records::draft(store, client.client_id(), profile)?;
+    let mut current = records::draft_entries(store, client.client_id(), profile)?;
     draft::remove(&mut current, name)?;
     let mut batch = Batch::new();
     records::put_draft(&mut batch, client.client_id(), profile, &current)?;
@@ -164,7 +164,7 @@ pub fn view<S: Store + ?Sized>(
     input: ProfileRef,
 ) -> Result<DraftView> {
     let (client, profile) = target(&input.client_id, &input.profile_id)?;
-    Ok(records::draft(store, client.client_id(), profile)?.into())
+    Ok(records::draft_entries(store, client.client_id(), profile)?.into())
 }
 
 /// The answer of [`clear`].
@@ -317,6 +317,7 @@ pub fn import<S: Store + ?Sized>(
                 }),
         );
     }
+    let imported = Entries::from_payload(&imported)?;
     let mut batch = Batch::new();
     records::put_draft(&mut batch, client.client_id(), profile, &imported)?;
     records::touch_profile(store, &mut batch, client, profile, ports.clock.now())?;

@@ -192,9 +192,13 @@ fn show(scope: &Scope, draft: &DraftView) -> String {
             scope.client_id, scope.profile_id
         );
     }
+    let payload = match draft.servers.to_payload() {
+        Ok(payload) => payload,
+        Err(e) => return format!("{}\n", e.detail),
+    };
     table(
         ["NAME", "RUNS", "ENV"],
-        draft.servers.iter().map(|(name, entry)| {
+        payload.servers.iter().map(|(name, entry)| {
             let text = |key: &str| entry.get(key).and_then(Value::as_str);
             let runs = match (text("command"), text("url")) {
                 (Some(command), _) => std::iter::once(command)
@@ -227,6 +231,7 @@ fn show(scope: &Scope, draft: &DraftView) -> String {
 #[cfg(test)]
 mod tests {
     use mcp_orchestration_core::catalog;
+    use mcp_orchestration_core::payload::{Entries, Payload};
     use serde_json::json;
 
     use super::*;
@@ -281,7 +286,7 @@ mod tests {
             output: Output::default(),
         };
         let mut draft = DraftView {
-            servers: Map::new(),
+            servers: Entries::default(),
             server_count: 0,
         };
         assert_eq!(show(&scope, &draft), "The cursor/default draft is empty.\n");
@@ -289,7 +294,9 @@ mod tests {
             "fs": {"command": "npx", "args": ["-y", "pkg", "/tmp"]},
             "remote": {"url": "https://example.com/mcp", "env": {"TOKEN": "secret-value"}},
         });
-        draft.servers = entries.as_object().unwrap().clone();
+        draft.servers =
+            Entries::from_payload(&Payload::from_value(&json!({"mcpServers": entries})).unwrap())
+                .unwrap();
         let text = show(&scope, &draft);
         assert!(text.contains("fs      npx -y pkg /tmp"), "{text}");
         assert!(text.contains("https://example.com/mcp  TOKEN"), "{text}");
