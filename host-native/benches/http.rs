@@ -23,10 +23,14 @@ use tokio::net::{TcpListener, TcpStream};
 
 /// Keep-alive connections, each sending its next request as soon as the last is answered.
 const CONNECTIONS: usize = 64;
-/// The measured window of every run (no warm-up).
-const WINDOW: Duration = Duration::from_secs(3);
+/// The measured window of every run.
+const WINDOW: Duration = Duration::from_secs(4);
+/// An unmeasured run before a scenario's first, on each server.
+const WARM_UP: Duration = Duration::from_secs(1);
+/// Measured runs per scenario and server, alternating between the servers; the median is shown.
+const ROUNDS: usize = 3;
 /// At most this many entries go into one draft: request `i` of connection `c` adds `m<i>` to
-/// profile `bench-<c>-<i / PER_DRAFT>`.
+/// profile `bench-<c>-<i / PER_DRAFT>` (connections of each run have their own numbers).
 const PER_DRAFT: usize = 50;
 const API_KEY: &str = "bench-api-key";
 /// Log level of the measured server (`info` would write one log line per request).
@@ -210,11 +214,11 @@ struct Stats {
     p99: Duration,
 }
 
-/// Runs `make` from [`CONNECTIONS`] keep-alive connections for [`WINDOW`].
-async fn load(addr: SocketAddr, make: MakeRequest) -> Stats {
+/// Runs `make` from [`CONNECTIONS`] keep-alive connections, numbered from `first`, for `window`.
+async fn load(addr: SocketAddr, make: MakeRequest, first: usize, window: Duration) -> Stats {
     let start = Instant::now();
-    let deadline = start + WINDOW;
-    let connections: Vec<_> = (0..CONNECTIONS)
+    let deadline = start + window;
+    let connections: Vec<_> = (first..first + CONNECTIONS)
         .map(|c| tokio::spawn(connection(addr, c, make, deadline)))
         .collect();
     let mut latencies = Vec::new();
@@ -233,6 +237,14 @@ async fn load(addr: SocketAddr, make: MakeRequest) -> Stats {
         p50: at(0.50),
         p99: at(0.99),
     }
+}
+
+/// The run of median throughput among `runs`, with the errors of all of them.
+fn median(mut runs: Vec<Stats>) -> Stats {
+    let errors = runs.iter().map(|s| s.errors).sum();
+    runs.sort_by(|a, b| a.per_second.total_cmp(&b.per_second));
+    let mid = runs.swap_remove(runs.len() / 2);
+    Stats { errors, ..mid }
 }
 
 async fn connection(
@@ -310,8 +322,10 @@ fn main() {
         ("POST …/draft/add", add_to_draft, captured.added.len()),
     ];
     println!(
-        "{CONNECTIONS} keep-alive connections over 127.0.0.1, {} s per run, no warm-up; \
+        "{CONNECTIONS} keep-alive connections over 127.0.0.1; per scenario and server a {} s \
+         warm-up, then the median of {ROUNDS} runs of {} s, alternating between the servers; \
          {} cores shared by server and load generator; server log level {LOG_LEVEL}.",
+        WARM_UP.as_secs(),
         WINDOW.as_secs(),
         std::thread::available_parallelism().map_or(0, |n| n.get()),
     );
@@ -325,9 +339,21 @@ fn main() {
         "scenario", "server", "req/s", "errors", "p50", "p99"
     );
     let mut adds = None;
+    // Connection numbers of the runs start past the capture's (`CONNECTIONS`).
+    let mut first = 2 * CONNECTIONS;
+    let mut run = |addr, make, window| {
+        first += CONNECTIONS;
+        client.block_on(load(addr, make, first, window))
+    };
     for (name, make, bytes) in scenarios {
-        let ours = client.block_on(load(real.addr, make));
-        let bare = client.block_on(load(axum_addr, make));
+        run(real.addr, make, WARM_UP);
+        run(axum_addr, make, WARM_UP);
+        let (mut ours, mut bare) = (Vec::new(), Vec::new());
+        for _ in 0..ROUNDS {
+            ours.push(run(real.addr, make, WINDOW));
+            bare.push(run(axum_addr, make, WINDOW));
+        }
+        let (ours, bare) = (median(ours), median(bare));
         for (label, server, s) in [(name, "mcp-orchestration", &ours), ("", "bare axum", &bare)] {
             println!(
                 "{label:<18} {server:<18} {:>12.0} {:>7} {:>10} {:>10}",

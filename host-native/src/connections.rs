@@ -40,6 +40,8 @@ const RETRY_AFTER_SECS: u64 = 1;
 const SHED_WITHIN: Duration = Duration::from_secs(1);
 /// Most refused connections answered at once; beyond, they are closed unanswered.
 const MOST_SHEDDING: usize = 256;
+/// How often the connections' [`Clock`] advances.
+const TICK: Duration = Duration::from_millis(100);
 
 /// The connection limits `serve` enforces.
 #[derive(Debug, Clone, Copy)]
@@ -62,6 +64,8 @@ pub async fn serve(
     shutdown: impl Future<Output = ()>,
 ) {
     let open = Arc::new(Open::default());
+    let clock = Arc::new(Clock::new());
+    let ticker = tokio::spawn(Arc::clone(&clock).run());
     let shedding = Arc::new(AtomicUsize::new(0));
     let (stop, stopping) = watch::channel(false);
     let mut tasks = JoinSet::new();
@@ -90,7 +94,7 @@ pub async fn serve(
             continue;
         }
         next_id += 1;
-        let conn = Arc::new(Conn::new(next_id));
+        let conn = Arc::new(Conn::new(next_id, Arc::clone(&clock)));
         open.insert(&conn);
         let (open, router, stopping) = (Arc::clone(&open), router.clone(), stopping.clone());
         tasks.spawn(async move {
@@ -100,6 +104,7 @@ pub async fn serve(
     }
     let _ = stop.send(true);
     while tasks.join_next().await.is_some() {}
+    ticker.abort();
 }
 
 /// Serves one connection until it ends, times out or is evicted.
@@ -216,11 +221,48 @@ impl Open {
     }
 }
 
-/// What the watchdog knows of one connection. Times are milliseconds since `epoch`.
+/// Milliseconds since `epoch`, advanced every [`TICK`] by [`Clock::run`]: coarse on purpose, for
+/// timeouts of seconds (a clock read per socket read showed in profiles). At least 1, so 0 can
+/// mean "not yet".
+#[derive(Debug)]
+struct Clock {
+    epoch: Instant,
+    ms: AtomicU64,
+}
+
+impl Clock {
+    fn new() -> Self {
+        Self {
+            epoch: Instant::now(),
+            ms: AtomicU64::new(1),
+        }
+    }
+
+    fn now(&self) -> u64 {
+        self.ms.load(Ordering::Relaxed)
+    }
+
+    /// The instant `ms` milliseconds after `epoch`.
+    fn at(&self, ms: u64) -> Instant {
+        self.epoch + Duration::from_millis(ms)
+    }
+
+    async fn run(self: Arc<Self>) {
+        let mut tick = tokio::time::interval(TICK);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            let ms = u64::try_from(self.epoch.elapsed().as_millis()).unwrap_or(u64::MAX);
+            self.ms.store(ms.max(1), Ordering::Relaxed);
+        }
+    }
+}
+
+/// What the watchdog knows of one connection. Times are [`Clock`] milliseconds.
 #[derive(Debug)]
 struct Conn {
     id: u64,
-    epoch: Instant,
+    clock: Arc<Clock>,
     /// Requests being served (more than one only if a client pipelines).
     in_service: AtomicUsize,
     /// Whether a request has been served: the wait for the next one is then keep-alive idle.
@@ -236,23 +278,23 @@ struct Conn {
 }
 
 impl Conn {
-    fn new(id: u64) -> Self {
+    fn new(id: u64, clock: Arc<Clock>) -> Self {
+        let opened = clock.now();
         Self {
             id,
-            epoch: Instant::now(),
+            clock,
             in_service: AtomicUsize::new(0),
             served: AtomicBool::new(false),
-            idle_since: AtomicU64::new(0),
+            idle_since: AtomicU64::new(opened),
             head_started: AtomicU64::new(0),
-            last_io: AtomicU64::new(0),
+            last_io: AtomicU64::new(opened),
             evicted: AtomicBool::new(false),
             evict: Notify::new(),
         }
     }
 
     fn now(&self) -> u64 {
-        // At least 1, so 0 can mean "not yet".
-        u64::try_from(self.epoch.elapsed().as_millis()).map_or(u64::MAX, |ms| ms.max(1))
+        self.clock.now()
     }
 
     fn serving(&self) -> bool {
@@ -319,11 +361,11 @@ impl Conn {
     async fn watch(&self, limits: Limits) -> &'static str {
         loop {
             let (due, _) = self.deadline(limits);
-            let at = self.epoch + Duration::from_millis(due);
             tokio::select! {
-                () = tokio::time::sleep_until(at) => {
+                () = tokio::time::sleep_until(self.clock.at(due)) => {
+                    // Against the precise time: the coarse one may not have reached `due` yet.
                     let (due, why) = self.deadline(limits);
-                    if self.now() >= due {
+                    if Instant::now() >= self.clock.at(due) {
                         return why;
                     }
                 }

@@ -27,7 +27,7 @@ the binary, from the repository:</p>\
 
 /// `GET /`: the console's `index.html` (its Content-Security-Policy is a `<meta>` of the page, so
 /// both hosts serve the same), revalidated on every load (`no-cache`), or [`NOT_BUILT`].
-pub async fn index(headers: HeaderMap) -> http::Response<Body> {
+pub fn index(headers: &HeaderMap) -> http::Response<Body> {
     let Some(file) = Dist::get("index.html") else {
         let mut res = http::Response::new(Body::from(NOT_BUILT));
         res.headers_mut().insert(
@@ -38,7 +38,7 @@ pub async fn index(headers: HeaderMap) -> http::Response<Body> {
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
         return res;
     };
-    reply(&headers, file, "no-cache")
+    reply(headers, file, "no-cache")
 }
 
 /// `GET /assets/{file}`: a file of the console, whose name carries its content hash and so is

@@ -7,29 +7,26 @@
 //! [`crate::connections`], within the `serve` limits.
 
 use std::io::{self, IsTerminal};
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, anyhow};
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{ConnectInfo, State};
-use axum::routing::get;
+use axum::extract::State;
 use bytes::{Bytes, BytesMut};
-use http::HeaderName;
+use http::Method;
 use http_body_util::BodyExt;
 use mcp_orchestration_core::Code;
 use mcp_orchestration_core::Error;
 use mcp_orchestration_core::api::{self, MAX_BODY_BYTES, Settings};
 use mcp_orchestration_core::ports::{ClientFiles, Keyring};
 use tokio::net::TcpListener;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::trace::TraceLayer;
-use tracing::{Span, info, warn};
+use tracing::{info, warn};
 use tracing_appender::non_blocking::{NonBlockingBuilder, WorkerGuard};
 use tracing_subscriber::EnvFilter;
 
+use crate::access::Arrival;
 use crate::app::App;
 use crate::cli::ServeArgs;
 use crate::connections::{self, Limits};
@@ -48,8 +45,6 @@ pub const LOOK_FOR_OTHER_WRITERS_EVERY: Duration = Duration::from_secs(1);
 const SPARE_FILES: u64 = 64;
 /// The default `--max-connections` is the open-file limit less the spares, at most this.
 const MOST_CONNECTIONS: u64 = 10_000;
-
-const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Runs the server until SIGINT or SIGTERM, then finishes the requests in flight, saves token
 /// usage and returns.
@@ -168,64 +163,44 @@ struct Served {
     writes: Writes,
 }
 
-/// The whole HTTP surface: every method and path goes to the core, with a request id
-/// (`X-Request-ID` echoed if given, else a new UUID) and one log line per request, naming the
-/// peer's address when the connection gave it. Tracing is outermost, so the logged latency
-/// covers everything; the id joins the log line from the answer. Starts the writer thread,
-/// which ends when the router is dropped.
+/// The whole HTTP surface: the web console's files, and every other method and path to the
+/// core; each answer with a request id and, at `info`, one log line ([`access`]). Starts the
+/// writer thread, which ends when the router is dropped.
 pub fn router(app: Arc<App>) -> io::Result<Router> {
     let writes = Writes::start(Arc::clone(&app))?;
     Ok(Router::new()
-        .route("/", get(console::index).fallback(answer))
-        .route("/assets/{*file}", get(console_asset).fallback(answer))
-        .fallback(answer)
-        .with_state(Arc::new(Served { app, writes }))
-        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
-        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
-        .layer(
-            TraceLayer::new_for_http()
-                .make_span_with(|req: &http::Request<Body>| {
-                    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>();
-                    tracing::info_span!(
-                        "request",
-                        method = %req.method(),
-                        path = %req.uri().path(),
-                        peer = peer.map(|ConnectInfo(addr)| tracing::field::display(addr)),
-                        id = tracing::field::Empty,
-                    )
-                })
-                .on_request(())
-                .on_response(
-                    |res: &http::Response<Body>, latency: Duration, span: &Span| {
-                        if let Some(id) =
-                            res.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok())
-                        {
-                            span.record("id", tracing::field::display(id));
-                        }
-                        info!(status = res.status().as_u16(), ?latency, "answered");
-                    },
-                ),
-        ))
+        .fallback(handle)
+        .with_state(Arc::new(Served { app, writes })))
 }
 
-/// A file of the web console, or the core's answer (a 404) for a name it does not have.
-async fn console_asset(
-    state: State<Arc<Served>>,
-    req: axum::extract::Request,
-) -> http::Response<Body> {
-    match console::asset(req.headers(), req.uri().path()) {
-        Some(res) => res,
-        None => answer(state, req).await,
-    }
+/// Every request: a console file for a `GET` or `HEAD` of `/` or under `/assets/` that the
+/// console has, else the core's answer.
+async fn handle(state: State<Arc<Served>>, req: axum::extract::Request) -> http::Response<Body> {
+    let peer = lockout::peer(&req);
+    let arrival = Arrival::of(&req, peer);
+    let file = if matches!(*req.method(), Method::GET | Method::HEAD) {
+        match req.uri().path() {
+            "/" => Some(console::index(req.headers())),
+            path if path.starts_with("/assets/") => console::asset(req.headers(), path),
+            _ => None,
+        }
+    } else {
+        None
+    };
+    let res = match file {
+        Some(file) => file,
+        None => answer(state, peer, req).await,
+    };
+    arrival.answered(res)
 }
 
 /// Reads the body, then answers inline (a read) or through the writer thread (a write), with
 /// the lockout of addresses that guess credentials around it.
 async fn answer(
     State(served): State<Arc<Served>>,
+    peer: Option<std::net::IpAddr>,
     req: axum::extract::Request,
 ) -> http::Response<Body> {
-    let peer = lockout::peer(&req);
     let (parts, body) = req.into_parts();
     if let Some(refused) = lockout::refused(&served.app, peer, &parts.headers) {
         return refused.map(Body::from);
@@ -438,6 +413,61 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(res.headers()["x-request-id"], "abc-123");
+    }
+
+    /// Log lines written to a shared buffer.
+    #[derive(Clone, Default)]
+    struct Lines(Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl io::Write for Lines {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn at_info_each_answer_is_one_log_line() {
+        let (_dir, app) = app();
+        let lines = Lines::default();
+        let writer = lines.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::INFO)
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .finish();
+        let _default = tracing::subscriber::set_default(subscriber);
+        let res = router(app)
+            .unwrap()
+            .oneshot(
+                http::Request::post("/v1/nope")
+                    .header("x-request-id", "req-42")
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 404);
+        let text = String::from_utf8(lines.0.lock().unwrap().clone()).unwrap();
+        let answered: Vec<&str> = text.lines().filter(|l| l.contains("answered")).collect();
+        assert_eq!(answered.len(), 1, "{text}");
+        for part in [
+            "method=POST",
+            "path=\"/v1/nope\"",
+            "status=404",
+            "latency=",
+            "id=\"req-42\"",
+        ] {
+            assert!(
+                answered[0].contains(part),
+                "{part} missing: {}",
+                answered[0]
+            );
+        }
     }
 
     async fn get(app: &Arc<App>, path: &str, etag: Option<&str>) -> http::Response<Body> {

@@ -170,3 +170,40 @@ fn over_the_cap_with_every_connection_busy_a_new_one_gets_503_and_retry_after() 
     assert_eq!(status, 200);
     server.stop();
 }
+
+#[test]
+fn a_kept_alive_connection_is_closed_after_the_idle_timeout_and_not_before() {
+    let home = tempfile::tempdir().unwrap();
+    let server = limited_server(home.path(), 1024, &["--idle-timeout", "2s"]);
+    let mut stream = TcpStream::connect(server.addr()).unwrap();
+    stream
+        .write_all(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let mut answer = [0u8; 512];
+    let n = stream.read(&mut answer).unwrap();
+    assert!(
+        String::from_utf8_lossy(&answer[..n]).starts_with("HTTP/1.1 200"),
+        "{:?}",
+        String::from_utf8_lossy(&answer[..n])
+    );
+    let answered = Instant::now();
+    // Still open a second in: a second request on it is answered.
+    std::thread::sleep(Duration::from_secs(1));
+    stream
+        .write_all(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let n = stream.read(&mut answer).unwrap();
+    assert!(String::from_utf8_lossy(&answer[..n]).starts_with("HTTP/1.1 200"));
+    let again = Instant::now();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    assert!(closed_by_server(&mut stream), "still open after 5 s idle");
+    let idle = again.elapsed();
+    assert!(
+        idle >= Duration::from_millis(1800) && idle < Duration::from_secs(4),
+        "closed after {idle:?} idle, not about 2 s ({:?} since the first answer)",
+        answered.elapsed()
+    );
+    server.stop();
+}
