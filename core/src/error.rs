@@ -79,6 +79,10 @@ pub enum ErrorKind {
     Conflict,
     /// The body is larger than the limit (413).
     PayloadTooLarge,
+    /// The request target is longer than the server reads (414).
+    UriTooLong,
+    /// The request head is larger than the server reads (431).
+    HeadersTooLarge,
     /// The caller's address sent too many wrong credentials and must wait (429).
     TooManyRequests,
     /// The server is at a limit of its own and asks the client to retry later (503).
@@ -98,6 +102,8 @@ impl ErrorKind {
             Self::MethodNotAllowed => 405,
             Self::Conflict => 409,
             Self::PayloadTooLarge => 413,
+            Self::UriTooLong => 414,
+            Self::HeadersTooLarge => 431,
             Self::TooManyRequests => 429,
             Self::Unavailable => 503,
             Self::Internal => 500,
@@ -114,6 +120,8 @@ impl ErrorKind {
             Self::MethodNotAllowed => "MethodNotAllowed",
             Self::Conflict => "Conflict",
             Self::PayloadTooLarge => "PayloadTooLarge",
+            Self::UriTooLong => "UriTooLong",
+            Self::HeadersTooLarge => "RequestHeaderFieldsTooLarge",
             Self::TooManyRequests => "TooManyRequests",
             Self::Unavailable => "ServiceUnavailable",
             Self::Internal => "InternalError",
@@ -159,6 +167,9 @@ registry! {
     MethodNotAllowed = ("METHOD_NOT_ALLOWED", MethodNotAllowed, "The path exists but not with this method; `Allow` lists the methods."),
     PayloadTooLarge = ("PAYLOAD_TOO_LARGE", PayloadTooLarge, "The request body is larger than 1 MiB."),
     BodyUnreadable = ("BODY_UNREADABLE", BadRequest, "The request body could not be read off the connection."),
+    MalformedRequest = ("MALFORMED_REQUEST", BadRequest, "The request is not valid HTTP/1.1: its method, target, a header or its version cannot be read."),
+    UriTooLong = ("URI_TOO_LONG", UriTooLong, "The request target is longer than the server reads."),
+    HeadersTooLarge = ("HEADERS_TOO_LARGE", HeadersTooLarge, "The request head (its headers) is larger than the server reads."),
     MissingBody = ("MISSING_BODY", BadRequest, "The route needs a JSON body and none was sent."),
     InvalidJson = ("INVALID_JSON", BadRequest, "The body is not valid JSON."),
     InvalidBody = ("INVALID_BODY", BadRequest, "The body is JSON but not an object."),

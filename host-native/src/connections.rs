@@ -132,6 +132,7 @@ async fn serve_one(
     let io = TokioIo::new(Watched {
         stream,
         conn: Arc::clone(conn),
+        refusal: None,
     });
     let served = http1::Builder::new()
         .header_read_timeout(None)
@@ -265,6 +266,8 @@ struct Conn {
     clock: Arc<Clock>,
     /// Requests being served (more than one only if a client pipelines).
     in_service: AtomicUsize,
+    /// Answers the service made that have not started going out.
+    answers_due: AtomicUsize,
     /// Whether a request has been served: the wait for the next one is then keep-alive idle.
     served: AtomicBool,
     /// When the last answer went out (or the connection opened).
@@ -284,6 +287,7 @@ impl Conn {
             id,
             clock,
             in_service: AtomicUsize::new(0),
+            answers_due: AtomicUsize::new(0),
             served: AtomicBool::new(false),
             idle_since: AtomicU64::new(opened),
             head_started: AtomicU64::new(0),
@@ -308,6 +312,7 @@ impl Conn {
     }
 
     fn end_request(&self) {
+        self.answers_due.fetch_add(1, Ordering::Relaxed);
         let now = self.now();
         self.idle_since.store(now, Ordering::Relaxed);
         self.last_io.store(now, Ordering::Relaxed);
@@ -324,6 +329,20 @@ impl Conn {
 
     fn wrote_some(&self) {
         self.last_io.store(self.now(), Ordering::Relaxed);
+    }
+
+    /// Whether a write that starts with `first` bytes is hyper's own answer to a request head
+    /// it could not parse: a response head while no request is being served and no answer of
+    /// the service is due (an interim `100 Continue` goes out while serving).
+    fn writes_own_refusal(&self, first: &[u8]) -> bool {
+        if !first.starts_with(b"HTTP/1.1 ") || self.serving() {
+            return false;
+        }
+        self.answers_due
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |due| {
+                due.checked_sub(1)
+            })
+            .is_err()
     }
 
     /// When the connection is due to close as things stand, and why.
@@ -377,10 +396,68 @@ impl Conn {
     }
 }
 
-/// The socket, noting each read and write on its connection's watch.
+/// The socket, noting each read and write on its connection's watch, and putting the core's
+/// JSON error in place of the empty 400, 414 or 431 hyper answers a request head it cannot parse.
 struct Watched {
     stream: TcpStream,
     conn: Arc<Conn>,
+    /// The JSON refusal going out instead of hyper's, and how much of it has.
+    refusal: Option<(Vec<u8>, usize)>,
+}
+
+impl Watched {
+    /// Sends what remains of the refusal; once it is out, hyper's `len` bytes count as written
+    /// (the connection then closes).
+    fn poll_refusal(&mut self, cx: &mut Context<'_>, len: usize) -> Poll<io::Result<usize>> {
+        let Some((wire, sent)) = self.refusal.as_mut() else {
+            return Poll::Ready(Ok(len));
+        };
+        while *sent < wire.len() {
+            match Pin::new(&mut self.stream).poll_write(cx, &wire[*sent..]) {
+                Poll::Ready(Ok(0)) => return Poll::Ready(Err(io::ErrorKind::WriteZero.into())),
+                Poll::Ready(Ok(n)) => *sent += n,
+                other => return other,
+            }
+        }
+        Poll::Ready(Ok(len))
+    }
+
+    /// Starts the refusal when `first` begins hyper's own answer to an unreadable head.
+    fn intercept(&mut self, first: &[u8]) {
+        if self.refusal.is_none() && self.conn.writes_own_refusal(first) {
+            let status = std::str::from_utf8(first.get(9..12).unwrap_or_default())
+                .ok()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(400);
+            self.refusal = Some((wire(&api::reply::unreadable(status)), 0));
+        }
+    }
+}
+
+/// `res` as HTTP/1.1 bytes, closing the connection.
+fn wire(res: &api::Response) -> Vec<u8> {
+    let status = res.status();
+    let mut out = format!(
+        "HTTP/1.1 {} {}\r\n",
+        status.as_u16(),
+        status.canonical_reason().unwrap_or("")
+    )
+    .into_bytes();
+    for (name, value) in res.headers() {
+        out.extend_from_slice(name.as_str().as_bytes());
+        out.extend_from_slice(b": ");
+        out.extend_from_slice(value.as_bytes());
+        out.extend_from_slice(b"\r\n");
+    }
+    out.extend_from_slice(
+        format!(
+            "content-length: {}\r\nconnection: close\r\n\r\n",
+            res.body().len()
+        )
+        .as_bytes(),
+    );
+    out.extend_from_slice(res.body());
+    out
 }
 
 impl AsyncRead for Watched {
@@ -404,6 +481,10 @@ impl AsyncWrite for Watched {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
+        self.intercept(buf);
+        if self.refusal.is_some() {
+            return self.poll_refusal(cx, buf.len());
+        }
         let polled = Pin::new(&mut self.stream).poll_write(cx, buf);
         if let Poll::Ready(Ok(n)) = polled
             && n > 0
@@ -418,6 +499,12 @@ impl AsyncWrite for Watched {
         cx: &mut Context<'_>,
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
+        if let Some(first) = bufs.iter().find(|b| !b.is_empty()) {
+            self.intercept(first);
+        }
+        if self.refusal.is_some() {
+            return self.poll_refusal(cx, bufs.iter().map(|b| b.len()).sum());
+        }
         let polled = Pin::new(&mut self.stream).poll_write_vectored(cx, bufs);
         if let Poll::Ready(Ok(n)) = polled
             && n > 0

@@ -207,3 +207,58 @@ fn a_kept_alive_connection_is_closed_after_the_idle_timeout_and_not_before() {
     );
     server.stop();
 }
+
+#[test]
+fn heads_hyper_cannot_read_get_the_json_error_shape() {
+    let home = tempfile::tempdir().unwrap();
+    let server = limited_server(home.path(), 1024, &[]);
+    let long_target = format!("GET /{} HTTP/1.1\r\nHost: x\r\n\r\n", "a".repeat(70_000));
+    let big_head = format!(
+        "GET /health HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\n\r\n",
+        "v".repeat(500_000)
+    );
+    for (head, status, code) in [
+        (
+            "G@T / HTTP/1.1\r\nHost: x\r\n\r\n".to_owned(),
+            400,
+            "MALFORMED_REQUEST",
+        ),
+        (
+            "GET / HTTP/1.1\r\nBad Header\r\n\r\n".to_owned(),
+            400,
+            "MALFORMED_REQUEST",
+        ),
+        (long_target, 414, "URI_TOO_LONG"),
+        (big_head, 431, "HEADERS_TOO_LARGE"),
+        // After a good request on the same connection, too.
+        (
+            "GET /health HTTP/1.1\r\nHost: x\r\n\r\n\x01\x02 nonsense\r\n\r\n".to_owned(),
+            400,
+            "MALFORMED_REQUEST",
+        ),
+    ] {
+        let (got, head_text, body) = exchange(server.addr(), &head, Duration::from_secs(5));
+        // The pipelined case answers 200 first: its refusal is the second answer.
+        let (got, head_text, body) = match body.split_once("HTTP/1.1 ") {
+            Some((_, second)) => {
+                let (second_head, second_body) = second.split_once("\r\n\r\n").unwrap();
+                let status = second_head[..3].parse().unwrap();
+                (
+                    status,
+                    second_head.to_ascii_lowercase(),
+                    second_body.to_owned(),
+                )
+            }
+            None => (got, head_text, body),
+        };
+        assert_eq!(got, status, "{body}");
+        assert!(
+            head_text.contains("content-type: application/json"),
+            "{head_text}"
+        );
+        let error: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(error["code"], code, "{body}");
+        assert!(error["detail"].as_str().is_some_and(|d| !d.is_empty()));
+    }
+    server.stop();
+}

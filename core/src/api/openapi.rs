@@ -662,6 +662,8 @@ fn error_kinds(spec: &RouteSpec) -> Vec<ErrorKind> {
     if credentialed {
         kinds.push(ErrorKind::TooManyRequests);
     }
+    kinds.push(ErrorKind::UriTooLong);
+    kinds.push(ErrorKind::HeadersTooLarge);
     kinds.push(ErrorKind::Internal);
     kinds.push(ErrorKind::Unavailable);
     kinds
@@ -703,6 +705,14 @@ fn error_responses() -> Value {
         (
             ErrorKind::PayloadTooLarge,
             "The request body is larger than 1 MiB.",
+        ),
+        (
+            ErrorKind::UriTooLong,
+            "The request target is longer than the HTTP layer reads (the native host).",
+        ),
+        (
+            ErrorKind::HeadersTooLarge,
+            "The request head is larger than the HTTP layer reads (the native host).",
         ),
         (
             ErrorKind::TooManyRequests,
@@ -749,7 +759,7 @@ fn error_schema() -> Value {
         "required": ["detail", "error_type", "code"],
         "properties": {
             "detail": {"type": "string", "description": "One human sentence saying exactly what is wrong."},
-            "error_type": {"type": "string", "description": "The kind of error.", "enum": ["BadRequest", "Unauthorized", "Forbidden", "NotFound", "MethodNotAllowed", "Conflict", "PayloadTooLarge", "TooManyRequests", "ServiceUnavailable", "InternalError"]},
+            "error_type": {"type": "string", "description": "The kind of error.", "enum": ["BadRequest", "Unauthorized", "Forbidden", "NotFound", "MethodNotAllowed", "Conflict", "PayloadTooLarge", "UriTooLong", "RequestHeaderFieldsTooLarge", "TooManyRequests", "ServiceUnavailable", "InternalError"]},
             "code": {"$ref": "#/components/schemas/Code"},
             "errors": {"type": "array", "items": {"$ref": "#/components/schemas/Issue"}, "description": "With `VALIDATION_FAILED`: the validation errors."},
             "jsonrpc": {"type": "object", "description": "With `INVALID_JSONRPC`: the JSON-RPC error response."},

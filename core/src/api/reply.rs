@@ -46,6 +46,25 @@ pub fn unavailable(retry_after: u64) -> Response {
     res
 }
 
+/// The answer to a request the HTTP layer could not read, by the status that layer chose: 414
+/// `URI_TOO_LONG`, 431 `HEADERS_TOO_LARGE`, anything else 400 `MALFORMED_REQUEST`.
+pub fn unreadable(status: u16) -> Response {
+    error(&match status {
+        414 => Error::new(
+            Code::UriTooLong,
+            "The request target is too long: the server reads targets up to 64 KiB",
+        ),
+        431 => Error::new(
+            Code::HeadersTooLarge,
+            "The request head is too large: the server reads heads up to a few hundred kilobytes",
+        ),
+        _ => Error::new(
+            Code::MalformedRequest,
+            "The request is not valid HTTP/1.1: its method, target, a header or its version cannot be read",
+        ),
+    })
+}
+
 /// The JSON error body for `err`: `{"detail", "error_type", "code"}` and the error's own fields
 /// (e.g. the validation `errors` of a refused publish).
 pub fn error(err: &Error) -> Response {
