@@ -4,7 +4,8 @@
 #
 # worker-build would download wasm-bindgen and wasm-opt from the web, which these machines cannot
 # reach: it gets the installed wasm-bindgen CLI (same version as the crate, checked by setup.sh),
-# and wasm-opt is off (host-worker/Cargo.toml, [package.metadata.wasm-pack.profile.release]).
+# and its wasm-opt is off (host-worker/Cargo.toml, [package.metadata.wasm-pack.profile.release]):
+# this script runs binaryen's from the npm packages afterwards.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -27,4 +28,25 @@ export CARGO_PROFILE_RELEASE_LTO="${CARGO_PROFILE_RELEASE_LTO:-fat}"
 export CARGO_PROFILE_RELEASE_CODEGEN_UNITS="${CARGO_PROFILE_RELEASE_CODEGEN_UNITS:-1}"
 
 cd "$ROOT/host-worker"
-exec worker-build --release "$@"
+worker-build --release "$@"
+
+# Then wasm-opt -Oz (binaryen from the npm packages; worker-build's own would be a download): about
+# 9% off the gzipped bundle, for some 45 s. The result is kept beside the build, keyed by the
+# SHA-256 of wasm-bindgen's output, so a rebuild that changed nothing (wrangler dev runs this
+# script each time it starts) copies it back instead of optimising again.
+wasm="build/index_bg.wasm"
+wasm_opt="$ROOT/node_modules/.bin/wasm-opt"
+if [[ ! -x "$wasm_opt" ]]; then
+    echo "build-worker: $wasm_opt is missing; run scripts/setup.sh (the bundle stays unoptimised)" >&2
+    exit 1
+fi
+key="$(sha256sum "$wasm" | cut -c1-64)"
+kept="build/.optimised-$key.wasm"
+if [[ ! -f "$kept" ]]; then
+    rm -f build/.optimised-*.wasm
+    # wasm-bindgen's catch wrappers use exception handling (`try_table`), which the module's
+    # target_features section does not list.
+    "$wasm_opt" -Oz --enable-exception-handling "$wasm" -o "$kept.tmp"
+    mv "$kept.tmp" "$kept"
+fi
+cp "$kept" "$wasm"
