@@ -37,7 +37,7 @@ worker-build --release "$@"
 wasm="build/index_bg.wasm"
 wasm_opt="$ROOT/node_modules/.bin/wasm-opt"
 if [[ ! -x "$wasm_opt" ]]; then
-    echo "build-worker: $wasm_opt is missing; run scripts/setup.sh (the bundle stays unoptimised)" >&2
+    echo "build-worker: $wasm_opt is missing; run scripts/setup.sh" >&2
     exit 1
 fi
 key="$(sha256sum "$wasm" | cut -c1-64)"

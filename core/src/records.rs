@@ -243,23 +243,17 @@ pub fn draft<S: Store + ?Sized>(store: &S, client: &str, profile: &str) -> Resul
     Ok(get_json(store, &draft_key(client, profile))?.unwrap_or_default())
 }
 
-/// A draft as stored: a [`Payload`]'s `{"mcpServers": {...}}`, read without decoding entries.
-#[derive(Default, Deserialize)]
-struct StoredDraft {
+/// A draft as stored: a [`Payload`]'s `{"mcpServers": {...}}`, with its entries as [`Entries`]
+/// (owned when read, borrowed when written).
+#[derive(Default, Serialize, Deserialize)]
+struct StoredDraft<E> {
     #[serde(rename = "mcpServers")]
-    servers: Entries,
-}
-
-/// [`StoredDraft`], for writing.
-#[derive(Serialize)]
-struct DraftToStore<'a> {
-    #[serde(rename = "mcpServers")]
-    servers: &'a Entries,
+    servers: E,
 }
 
 /// The entries of a profile's draft, as stored (see [`Entries`]); a profile with none has none.
 pub fn draft_entries<S: Store + ?Sized>(store: &S, client: &str, profile: &str) -> Result<Entries> {
-    let stored: Option<StoredDraft> = get_json(store, &draft_key(client, profile))?;
+    let stored: Option<StoredDraft<Entries>> = get_json(store, &draft_key(client, profile))?;
     Ok(stored.unwrap_or_default().servers)
 }
 
@@ -267,7 +261,7 @@ pub fn draft_entries<S: Store + ?Sized>(store: &S, client: &str, profile: &str) 
 pub fn put_draft(batch: &mut Batch, client: &str, profile: &str, entries: &Entries) -> Result<()> {
     batch.put_json(
         draft_key(client, profile),
-        &DraftToStore { servers: entries },
+        &StoredDraft { servers: entries },
     )?;
     Ok(())
 }

@@ -15,7 +15,6 @@ use axum::Router;
 use axum::body::Body;
 use axum::extract::State;
 use bytes::{Bytes, BytesMut};
-use http::Method;
 use http_body_util::BodyExt;
 use mcp_orchestration_core::Code;
 use mcp_orchestration_core::Error;
@@ -178,14 +177,13 @@ pub fn router(app: Arc<App>) -> io::Result<Router> {
 async fn handle(state: State<Arc<Served>>, req: axum::extract::Request) -> http::Response<Body> {
     let peer = lockout::peer(&req);
     let arrival = Arrival::of(&req, peer);
-    let file = if matches!(*req.method(), Method::GET | Method::HEAD) {
-        match req.uri().path() {
-            "/" => Some(console::index(req.headers())),
-            path if path.starts_with("/assets/") => console::asset(req.headers(), path),
-            _ => None,
-        }
-    } else {
+    let path = req.uri().path();
+    let file = if !api::is_console_file(req.method().as_str(), path) {
         None
+    } else if path == "/" {
+        Some(console::index(req.headers()))
+    } else {
+        console::asset(req.headers(), path)
     };
     let res = match file {
         Some(file) => file,
@@ -413,61 +411,6 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(res.headers()["x-request-id"], "abc-123");
-    }
-
-    /// Log lines written to a shared buffer.
-    #[derive(Clone, Default)]
-    struct Lines(Arc<std::sync::Mutex<Vec<u8>>>);
-
-    impl io::Write for Lines {
-        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(buf);
-            Ok(buf.len())
-        }
-
-        fn flush(&mut self) -> io::Result<()> {
-            Ok(())
-        }
-    }
-
-    #[tokio::test]
-    async fn at_info_each_answer_is_one_log_line() {
-        let (_dir, app) = app();
-        let lines = Lines::default();
-        let writer = lines.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::INFO)
-            .with_ansi(false)
-            .with_writer(move || writer.clone())
-            .finish();
-        let _default = tracing::subscriber::set_default(subscriber);
-        let res = router(app)
-            .unwrap()
-            .oneshot(
-                http::Request::post("/v1/nope")
-                    .header("x-request-id", "req-42")
-                    .body(Body::empty())
-                    .unwrap(),
-            )
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 404);
-        let text = String::from_utf8(lines.0.lock().unwrap().clone()).unwrap();
-        let answered: Vec<&str> = text.lines().filter(|l| l.contains("answered")).collect();
-        assert_eq!(answered.len(), 1, "{text}");
-        for part in [
-            "method=POST",
-            "path=\"/v1/nope\"",
-            "status=404",
-            "latency=",
-            "id=\"req-42\"",
-        ] {
-            assert!(
-                answered[0].contains(part),
-                "{part} missing: {}",
-                answered[0]
-            );
-        }
     }
 
     async fn get(app: &Arc<App>, path: &str, etag: Option<&str>) -> http::Response<Body> {

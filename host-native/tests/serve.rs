@@ -147,3 +147,28 @@ fn a_taken_port_is_one_clear_error() {
         "no token is issued when the server cannot start"
     );
 }
+
+#[test]
+fn at_info_each_answer_is_one_log_line_with_its_request_id() {
+    let home = tempfile::tempdir().unwrap();
+    let server = Server::start(home.path());
+    let (status, head, _) = server.request("POST", "/v1/nope", &[("X-Request-ID", "req-42")], b"");
+    assert_eq!(status, 404);
+    assert!(head.contains("x-request-id: req-42"), "{head}");
+    let line = wait_for(&server.log, "answered");
+    for part in [
+        "method=POST",
+        "/v1/nope",
+        "peer=127.0.0.1",
+        "status=404",
+        "latency=",
+        "req-42",
+    ] {
+        assert!(line.contains(part), "{part} missing: {line}");
+    }
+    let rest = server.stop();
+    assert!(
+        !rest.iter().any(|l| l.contains("answered")),
+        "more than one line for one request: {rest:?}"
+    );
+}

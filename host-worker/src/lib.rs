@@ -45,14 +45,6 @@ const OBJECT_NAME: &str = "primary";
 /// The `wrangler.toml` binding of the web console's static assets.
 const ASSETS_BINDING: &str = "ASSETS";
 
-/// Whether a request is for a file of the web console, as on the native host: a `GET` or `HEAD`
-/// of `/` or of a path under `/assets/`. Every other request, `POST /` included, is the core's.
-/// Takes the method as sent: workers-rs reads a method it does not know (e.g. `PROPFIND`) as
-/// `GET`.
-fn is_console_file(method: &str, path: &str) -> bool {
-    matches!(method, "GET" | "HEAD") && (path == "/" || path.starts_with("/assets/"))
-}
-
 /// A copy of a `GET` or `HEAD` request for a console file without the body it may carry: the
 /// assets binding never answers a `GET` with a body (workerd refuses to build one), and a file
 /// is the same whatever the body says, as on the native host.
@@ -77,7 +69,8 @@ fn durable_object(env: &Env) -> Result<Stub> {
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     let method = req.inner().method();
-    if is_console_file(&method, &req.path()) {
+    // The method as sent: workers-rs reads one it does not know (e.g. `PROPFIND`) as `GET`.
+    if api::is_console_file(&method, &req.path()) {
         let file = env
             .assets(ASSETS_BINDING)?
             .fetch_request(bodiless(&req, &method)?)

@@ -115,6 +115,13 @@ pub fn is_read_only(method: &Method) -> bool {
     matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
+/// Whether a request is for a file of the web console, which a host serves beside the API: a
+/// `GET` or `HEAD` (the method as sent) of `/` or of a path under `/assets/`. Every other request,
+/// `POST /` included, is the API's; a name the console does not have is too (the API's 404).
+pub fn is_console_file(method: &str, path: &str) -> bool {
+    matches!(method, "GET" | "HEAD") && (path == "/" || path.starts_with("/assets/"))
+}
+
 /// The answer of `GET /health`.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Health {
