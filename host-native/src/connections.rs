@@ -278,6 +278,9 @@ struct Conn {
     last_io: AtomicU64,
     evicted: AtomicBool,
     evict: Notify,
+    /// Told when the deadline may have come nearer (a request answered, a head begun), so the
+    /// watchdog does not sleep on past it.
+    moved: Notify,
 }
 
 impl Conn {
@@ -294,6 +297,7 @@ impl Conn {
             last_io: AtomicU64::new(opened),
             evicted: AtomicBool::new(false),
             evict: Notify::new(),
+            moved: Notify::new(),
         }
     }
 
@@ -317,6 +321,7 @@ impl Conn {
         self.idle_since.store(now, Ordering::Relaxed);
         self.last_io.store(now, Ordering::Relaxed);
         self.in_service.fetch_sub(1, Ordering::Relaxed);
+        self.moved.notify_one();
     }
 
     fn read_some(&self) {
@@ -324,6 +329,7 @@ impl Conn {
         self.last_io.store(now, Ordering::Relaxed);
         if !self.serving() && self.head_started.load(Ordering::Relaxed) == 0 {
             self.head_started.store(now, Ordering::Relaxed);
+            self.moved.notify_one();
         }
     }
 
@@ -391,6 +397,7 @@ impl Conn {
                 () = self.evict.notified() => {
                     return "evicted at the connection limit for a new connection";
                 }
+                () = self.moved.notified() => {}
             }
         }
     }

@@ -262,3 +262,34 @@ fn heads_hyper_cannot_read_get_the_json_error_shape() {
     }
     server.stop();
 }
+
+#[test]
+fn a_half_sent_second_request_is_closed_after_the_header_timeout_not_the_idle_one() {
+    let home = tempfile::tempdir().unwrap();
+    let server = limited_server(
+        home.path(),
+        1024,
+        &["--header-timeout", "2s", "--idle-timeout", "60s"],
+    );
+    let mut stream = TcpStream::connect(server.addr()).unwrap();
+    stream
+        .write_all(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let mut answer = [0u8; 512];
+    let n = stream.read(&mut answer).unwrap();
+    assert!(String::from_utf8_lossy(&answer[..n]).starts_with("HTTP/1.1 200"));
+    stream
+        .write_all(b"GET /health HTTP/1.1\r\nHost: x\r\n")
+        .unwrap();
+    let started = Instant::now();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    assert!(closed_by_server(&mut stream), "still open after 10 s");
+    let took = started.elapsed();
+    assert!(
+        took >= Duration::from_millis(1800) && took < Duration::from_secs(4),
+        "closed {took:?} after the head began, not about 2 s"
+    );
+    server.stop();
+}
